@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { AgentAction, AgentConfig, AgentStatus, AgentType } from './agents.ts';
+import { CheckSpec } from './checks.ts';
+import { StreamedResult } from './results.ts';
+
+/** REST bodies of /api/v1. The backend validates with these; the dashboard types its calls with them. */
+
+export const SignupBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  password: z.string().min(8, 'must be at least 8 characters').max(256),
+});
+
+export const LoginBody = z.strictObject({
+  email: z.string().trim().max(254).transform((e) => e.toLowerCase()),
+  password: z.string().min(1).max(256),
+});
+
+export const TokenResponse = z.object({ token: z.string(), user: z.lazy(() => User) });
+
+export const Role = z.enum(['admin', 'user']);
+export const User = z.object({ id: z.uuid(), name: z.string(), email: z.string(), role: Role });
+export type User = z.infer<typeof User>;
+
+/** Agent config as the API takes it: checks only; the version is the backend's to keep. */
+export const AgentConfigBody = z.strictObject({ checks: z.array(CheckSpec).max(10_000).default([]) });
+
+export const AgentName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}$/, 'must be 1-63 chars of letters, digits, space, "_", "-", "."');
+
+export const CreateAgentBody = z.strictObject({
+  name: AgentName,
+  type: AgentType,
+  config: AgentConfigBody.default({ checks: [] }),
+});
+
+export const PatchAgentBody = z
+  .strictObject({ name: AgentName.optional(), config: AgentConfigBody.optional() })
+  .refine((b) => b.name !== undefined || b.config !== undefined, 'give at least one of name, config');
+
+export const AgentActionBody = z.strictObject({ action: AgentAction });
+
+export const Agent = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  type: AgentType,
+  ownerId: z.uuid().nullable(),
+  managed: z.boolean(),
+  config: AgentConfig,
+  status: AgentStatus,
+  desiredState: z.enum(['running', 'stopped']),
+  lastSeen: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Agent = z.infer<typeof Agent>;
+
+/** POST /api/v1/agents answers with the agent plus its one-time token and the command that runs it. */
+export const CreatedAgent = z.object({ agent: Agent, token: z.string(), command: z.string() });
+
+export const MetricPoint = z.object({
+  t: z.string(),
+  avg: z.number().nullable(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  p95: z.number().nullable(),
+  count: z.number(),
+  failures: z.number(),
+});
+export const MetricSeries = z.object({ agentId: z.uuid(), checkId: z.string(), points: z.array(MetricPoint) });
+export const MetricsResponse = z.object({
+  metric: z.string(),
+  from: z.string(),
+  to: z.string(),
+  stepSeconds: z.number(),
+  series: z.array(MetricSeries),
+});
+export type MetricsResponse = z.infer<typeof MetricsResponse>;
+
+/** Frames on /ws/stream (server -> browser). */
+export const StreamMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), user: z.string() }),
+  z.object({ type: z.literal('result'), result: StreamedResult }),
+  z.object({
+    type: z.literal('agent'),
+    agent: z.object({ id: z.uuid(), status: AgentStatus, lastSeen: z.string().nullable() }),
+  }),
+]);
+export type StreamMessage = z.infer<typeof StreamMessage>;
+
+/** Browsers cannot set headers on a WebSocket: they send the JWT as a second subprotocol. */
+export const STREAM_SUBPROTOCOL = 'nop.v1';
+export const STREAM_TOKEN_PREFIX = 'nop.jwt.';
