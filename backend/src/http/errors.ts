@@ -1,0 +1,100 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+
+/** One field that failed validation: `path` like "body.config.checks[0].interval". */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * Every error the API answers with, as RFC 9457 problem details. Routes throw ApiError; the
+ * handler below turns it (and Fastify's own errors) into application/problem+json.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail);
+  }
+}
+
+// The catalogue: one function per error, so the table of what the API can answer lives here.
+export const errors = {
+  validation: (detail: string, fields: FieldError[]) => new ApiError(400, 'validation', 'Invalid request', detail, fields),
+  malformedJson: (detail: string) => new ApiError(400, 'malformed-json', 'Malformed JSON body', detail),
+  unauthenticated: (detail = 'a valid bearer token is required') =>
+    new ApiError(401, 'unauthenticated', 'Authentication required', detail),
+  badCredentials: () => new ApiError(401, 'bad-credentials', 'Wrong email or password', 'wrong email or password'),
+  forbidden: (detail: string) => new ApiError(403, 'forbidden', 'Not allowed', detail),
+  notFound: (detail: string) => new ApiError(404, 'not-found', 'Not found', detail),
+  conflict: (detail: string) => new ApiError(409, 'conflict', 'Conflict', detail),
+  unsupportedMediaType: (detail: string) => new ApiError(415, 'unsupported-media-type', 'Unsupported media type', detail),
+  payloadTooLarge: (detail: string) => new ApiError(413, 'payload-too-large', 'Payload too large', detail),
+  rateLimited: (detail: string) => new ApiError(429, 'rate-limited', 'Too many requests', detail),
+  unavailable: (detail: string) => new ApiError(503, 'unavailable', 'Service unavailable', detail),
+};
+
+export function fieldPath(where: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`),
+    where,
+  );
+}
+
+/** Parses `value` with `schema` or throws a 400 naming every bad field. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((issue) => ({ path: fieldPath(where, issue.path), message: issue.message }));
+  const detail = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
+  throw errors.validation(detail, fields);
+}
+
+function send(reply: import('fastify').FastifyReply, error: ApiError, instance: string) {
+  const body = {
+    type: `https://nop.dev/problems/${error.code}`,
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    instance,
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+  return reply.status(error.status).type('application/problem+json').send(body);
+}
+
+/** Maps Fastify's own errors to the catalogue; anything unexpected becomes a logged 500. */
+function fromFastify(error: FastifyError): ApiError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.malformedJson(error.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.unsupportedMediaType(error.message);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.payloadTooLarge(error.message);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError(400, 'bad-request', 'Bad request', error.message);
+  }
+  if (error instanceof SyntaxError) return errors.malformedJson(error.message);
+  if (error.statusCode === 429) return errors.rateLimited(error.message);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+    return new ApiError(error.statusCode, 'bad-request', 'Bad request', error.message);
+  return undefined;
+}
+
+export function installErrorHandlers(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = error instanceof ApiError ? error : fromFastify(error);
+    if (known) return send(reply, known, request.url.split('?')[0]!);
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, new ApiError(500, 'internal', 'Internal error', 'the server failed; see its log'), request.url);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, errors.notFound(`no route ${request.method} ${request.url.split('?')[0]}`), request.url.split('?')[0]!),
+  );
+}

@@ -1,0 +1,38 @@
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.ts';
+import { startPlatform } from './platform.ts';
+
+// Entry point: parse config, start, print where to go, stop everything on Ctrl-C / SIGTERM.
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`nop: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', '*.password', '*.token'] });
+const platform = await startPlatform(config, logger).catch((error: Error) => {
+  logger.fatal({ err: error }, 'start failed');
+  console.error(`nop: could not start: ${error.message}`);
+  process.exit(1);
+});
+
+const mode = config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.NOP_DATA_DIR}`;
+console.log(`\n  NOP is running — open ${platform.url}\n  store: ${mode}; bus: ${config.REDIS_URL ? 'Redis' : 'in-process'}\n`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  await platform.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { CheckSpecInput } from '@nop/protocol';
+import { CheckSpec } from '@nop/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { CHANNELS, type Bus } from '../../bus/bus.ts';
+import type { Db } from '../../db/db.ts';
+import * as repo from './repo.ts';
+import type { AgentCommandEnvelope, AgentService } from './service.ts';
+import { hashAgentToken } from './tokens.ts';
+
+export const MANAGED_AGENT_NAME = 'local';
+const AGENT_BIN = new URL('../../../../agents/bin/nop-agent.mjs', import.meta.url).pathname;
+const MAX_BACKOFF_MS = 30_000;
+
+/** Loopback-only sample checks, so a fresh install shows live data within seconds. */
+export function sampleChecks(port: number): CheckSpec[] {
+  const input: CheckSpecInput[] = [
+    { id: 'ping-loopback', type: 'icmp', target: '127.0.0.1', interval: '5s', timeout: '2s', count: 3 },
+    { id: 'http-healthz', type: 'http', target: `http://127.0.0.1:${port}/healthz`, interval: '5s', timeout: '3s' },
+    { id: 'tcp-backend', type: 'tcp', target: `127.0.0.1:${port}`, interval: '5s', timeout: '2s' },
+  ];
+  return input.map((c) => CheckSpec.parse(c));
+}
+
+/** Makes sure the managed agent's row exists; an untouched sample config follows the current port. */
+async function ensureRow(db: Db, port: number): Promise<repo.AgentRow> {
+  const checks = sampleChecks(port);
+  const existing = (await db.query<repo.AgentRow>('SELECT id FROM agents WHERE managed LIMIT 1')).rows[0];
+  if (!existing) {
+    const row = await db.transaction((tx) =>
+      repo.insertAgent(tx, {
+        name: MANAGED_AGENT_NAME,
+        type: 'multi',
+        ownerId: null,
+        managed: true,
+        checks,
+        tokenHash: hashAgentToken(crypto.randomUUID()), // replaced at every spawn
+      }),
+    );
+    if (row) return row;
+    throw new Error(`an unmanaged agent is already named "${MANAGED_AGENT_NAME}"; rename it to let NOP start its local agent`);
+  }
+  await db.transaction(async (tx) => {
+    const { rows } = await tx.query(
+      `UPDATE agents SET config = jsonb_build_object('version', 1, 'checks', $2::jsonb)
+       WHERE id = $1 AND (config->>'version')::int = 1 RETURNING id`,
+      [existing.id, JSON.stringify(checks)],
+    );
+    if (rows.length) await repo.syncChecks(tx, existing.id, checks);
+  });
+  return (await repo.getAgent(db, existing.id))!;
+}
+
+/**
+ * Runs the embedded local agent as a child process: started with a fresh token at every spawn,
+ * restarted with backoff if it dies, stopped and started by the agent actions API, and ended with
+ * the backend (it also exits by itself when its stdin pipe closes, should the backend crash).
+ */
+export async function startManagedAgent(opts: {
+  db: Db;
+  bus: Bus;
+  agents: AgentService;
+  port: number;
+  log: FastifyBaseLogger;
+}) {
+  const { db, bus, agents, log } = opts;
+  const row = await ensureRow(db, opts.port);
+  let desired = row.desired_state;
+  let child: ChildProcess | undefined;
+  let closing = false;
+  let failures = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
+
+  async function spawnAgent() {
+    if (child || closing || desired !== 'running') return;
+    const token = await agents.rotateToken(row.id);
+    const proc = spawn(process.execPath, [AGENT_BIN], {
+      env: {
+        ...process.env,
+        NOP_BACKEND_URL: `http://127.0.0.1:${opts.port}`,
+        NOP_AGENT_TOKEN: token,
+        NOP_AGENT_NAME: MANAGED_AGENT_NAME,
+        NOP_AGENT_LISTEN: '127.0.0.1:0',
+        NOP_AGENT_MANAGED: '1',
+      },
+      stdio: ['pipe', 'inherit', 'inherit'],
+    });
+    child = proc;
+    const startedAt = Date.now();
+    log.info({ pid: proc.pid }, 'managed local agent started');
+    proc.on('exit', (code, signal) => {
+      child = undefined;
+      if (closing || desired !== 'running') return;
+      // crashed: back off, but forget old failures once it has run for a while
+      failures = Date.now() - startedAt > 60_000 ? 1 : failures + 1;
+      const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
+      log.warn({ code, signal, retryInMs: delay }, 'managed local agent exited; restarting');
+      restartTimer = setTimeout(() => spawnAgent().catch((err) => log.error({ err }, 'agent spawn failed')), delay);
+    });
+  }
+
+  function stopAgent(): Promise<void> {
+    clearTimeout(restartTimer);
+    const proc = child;
+    if (!proc) return Promise.resolve();
+    return new Promise((resolve) => {
+      const killTimer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+      proc.once('exit', () => {
+        clearTimeout(killTimer);
+        resolve();
+      });
+      proc.kill('SIGTERM');
+    });
+  }
+
+  const unsubscribe = await bus.subscribe(CHANNELS.agentCommand, (message) => {
+    const { agentId, command } = message as AgentCommandEnvelope;
+    if (agentId !== row.id) return;
+    const act = async () => {
+      if (command === 'stop') {
+        desired = 'stopped';
+        await stopAgent();
+      } else if (command === 'start') {
+        desired = 'running';
+        await spawnAgent();
+      } else if (command === 'restart') {
+        desired = 'running';
+        await stopAgent();
+        await spawnAgent();
+      }
+    };
+    act().catch((err) => log.error({ err, command }, 'managed agent command failed'));
+  });
+
+  await spawnAgent();
+  return {
+    agentId: row.id,
+    pid: () => child?.pid,
+    async close() {
+      closing = true;
+      unsubscribe();
+      await stopAgent();
+    },
+  };
+}
+export type ManagedAgent = Awaited<ReturnType<typeof startManagedAgent>>;

@@ -1,0 +1,53 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AgentActionBody, CreateAgentBody, PatchAgentBody } from '@nop/protocol';
+import { parseOr400 } from '../../http/errors.ts';
+import { toAgent } from './repo.ts';
+import type { AgentService } from './service.ts';
+
+/** Where a new agent should dial: NOP_PUBLIC_URL, else the address this request came in on. */
+function backendUrl(request: FastifyRequest, publicUrl?: string) {
+  return publicUrl ?? `${request.protocol}://${request.host}`;
+}
+
+export async function agentRoutes(app: FastifyInstance, opts: { agents: AgentService; publicUrl?: string }) {
+  const { agents } = opts;
+  const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
+
+  app.get('/api/v1/agents', async () => (await agents.list()).map(toAgent));
+
+  app.post('/api/v1/agents', async (request, reply) => {
+    const body = parseOr400(CreateAgentBody, request.body, 'body');
+    const { row, token } = await agents.create(request.user!, {
+      name: body.name,
+      type: body.type,
+      checks: body.config.checks,
+    });
+    const url = backendUrl(request, opts.publicUrl);
+    reply.status(201).header('location', `/api/v1/agents/${row.id}`);
+    return {
+      agent: toAgent(row),
+      token,
+      command: `NOP_BACKEND_URL=${url} NOP_AGENT_TOKEN=${token} npx nop-agent`,
+    };
+  });
+
+  app.get('/api/v1/agents/:id', async (request) => toAgent(await agents.get(idOf(request))));
+
+  app.patch('/api/v1/agents/:id', async (request) => {
+    const body = parseOr400(PatchAgentBody, request.body, 'body');
+    const row = await agents.update(request.user!, idOf(request), { name: body.name, checks: body.config?.checks });
+    return toAgent(row);
+  });
+
+  app.delete('/api/v1/agents/:id', async (request, reply) => {
+    await agents.remove(request.user!, idOf(request));
+    return reply.status(204).send();
+  });
+
+  app.post('/api/v1/agents/:id/actions', async (request, reply) => {
+    const body = parseOr400(AgentActionBody, request.body, 'body');
+    const row = await agents.act(request.user!, idOf(request), body.action);
+    reply.status(202);
+    return { agent: toAgent(row) };
+  });
+}

@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../db/db.ts';
+import { parseOr400 } from '../../http/errors.ts';
+import { MetricsQuery } from './query.ts';
+import { aggregateSeries } from './repo.ts';
+
+export async function metricsRoutes(app: FastifyInstance, opts: { db: Db }) {
+  app.get('/api/v1/metrics', async (request) => {
+    const query = parseOr400(MetricsQuery, request.query, 'query');
+    return aggregateSeries(opts.db, query);
+  });
+}

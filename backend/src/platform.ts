@@ -1,0 +1,58 @@
+import { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import { buildApp, type App } from './app.ts';
+import { openBus } from './bus/open.ts';
+import type { Config } from './config.ts';
+import { migrateUp } from './db/migrate.ts';
+import { openDb } from './db/open.ts';
+import { startManagedAgent, type ManagedAgent } from './modules/agents/managed.ts';
+import { createJwtService } from './modules/auth/jwt.ts';
+import { resolveJwtSecret } from './modules/auth/secret.ts';
+
+export interface Platform {
+  app: App;
+  url: string;
+  managedAgent?: ManagedAgent;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store (PGlite or PostgreSQL) and applies migrations, opens the bus (in-process or
+ * Redis), starts the HTTP server and, in embedded mode, the managed local agent.
+ */
+export async function startPlatform(config: Config, logger: FastifyBaseLogger): Promise<Platform> {
+  const db = await openDb(config);
+  const applied = await migrateUp(db);
+  logger.info({ engine: db.engine, applied }, 'database ready');
+
+  const bus = await openBus(config, (err) => logger.error({ err }, 'bus error'));
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
+  redis?.on('error', (err) => logger.error({ err }, 'redis error'));
+  const jwt = createJwtService(resolveJwtSecret(config.JWT_SECRET, config.NOP_DATA_DIR), config.NOP_TOKEN_TTL);
+
+  const app = await buildApp({ config, db, bus, jwt, redis, logger });
+  if (config.NOP_ADMIN_EMAIL && config.NOP_ADMIN_PASSWORD) {
+    const created = await app.services.auth.ensureAdmin(config.NOP_ADMIN_EMAIL, config.NOP_ADMIN_PASSWORD);
+    if (created) logger.info({ email: config.NOP_ADMIN_EMAIL }, 'admin account created');
+  }
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const port = (app.server.address() as { port: number }).port;
+  const url = `http://localhost:${port}`;
+
+  const managedAgent = config.NOP_MANAGED_AGENT
+    ? await startManagedAgent({ db, bus, agents: app.services.agents, port, log: logger })
+    : undefined;
+
+  return {
+    app,
+    url,
+    managedAgent,
+    async close() {
+      await managedAgent?.close();
+      await app.close();
+      await bus.close();
+      redis?.disconnect();
+      await db.close();
+    },
+  };
+}
