@@ -51,6 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: (request) => /^\/(healthz|readyz|metrics)\b/.test(request.url) }),
   });
   installErrorHandlers(app);
+  // The API speaks JSON only: any other body is a 415, not a string for the schemas to trip over.
+  app.removeContentTypeParser('text/plain');
 
   const telemetry = createTelemetry();
   telemetry.instrument(app);
