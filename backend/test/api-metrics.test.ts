@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { CheckResult } from '@nop/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNELS } from '../src/bus/bus.ts';
+import { ENGINES } from './helpers/databases.ts';
+import { createTestApp, signup, type TestApp } from './helpers/app.ts';
+
+// A fixed hour in the past, aligned to a minute, so buckets are predictable.
+const T0 = Date.parse('2026-01-05T10:00:00Z');
+
+function result(checkId: string, offsetSeconds: number, durationMs: number | null, extra: Partial<CheckResult> = {}) {
+  return {
+    id: randomUUID(),
+    checkId,
+    type: 'icmp',
+    target: '127.0.0.1',
+    time: new Date(T0 + offsetSeconds * 1000).toISOString(),
+    success: durationMs !== null,
+    durationMs,
+    metrics: { loss_ratio: durationMs === null ? 1 : 0 },
+    ...extra,
+  } as CheckResult;
+}
+
+describe.each(ENGINES)('metrics API and ingest on %s', (engine) => {
+  let t: TestApp;
+  let headers: Record<string, string>;
+  let agentId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+    headers = (await signup(t.app)).headers;
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/agents', headers, payload: { name: 'm1', type: 'ping' } });
+    agentId = created.json().agent.id;
+    const agent = { id: agentId, name: 'm1' };
+    // minute 0: 10,20,30,40 ms; minute 1: 100 ms and one failure without a value; other check: 5 ms
+    await t.app.services.ingest(agent, [
+      result('ping', 0, 10),
+      result('ping', 15, 20),
+      result('ping', 30, 30),
+      result('ping', 45, 40),
+      result('ping', 60, 100),
+      result('ping', 70, null, { error: 'timeout after 2000 ms' }),
+      result('other', 5, 5),
+    ]);
+  });
+  afterAll(() => t?.close());
+
+  const get = (query: string) => t.app.inject({ url: `/api/v1/metrics?${query}`, headers });
+  const range = `from=${new Date(T0).toISOString()}&to=${(T0 + 120_000) / 1000}`;
+
+  it('aggregates avg, min, max, p95, count and failures per step', async () => {
+    const response = await get(`agent_id=${agentId}&check_id=ping&${range}&step=1m`);
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ metric: 'latency_ms', stepSeconds: 60, from: '2026-01-05T10:00:00.000Z' });
+    expect(body.series).toHaveLength(1);
+    const [first, second] = body.series[0].points;
+    expect(first).toMatchObject({ t: '2026-01-05T10:00:00.000Z', avg: 25, min: 10, max: 40, count: 4, failures: 0 });
+    expect(first.p95).toBeCloseTo(38.5, 5); // percentile_cont: 30 + 0.85 * 10
+    expect(second).toMatchObject({ t: '2026-01-05T10:01:00.000Z', avg: 100, min: 100, max: 100, count: 2, failures: 1 });
+  });
+
+  it('returns one series per check when no check is given, and reads metrics from the results', async () => {
+    const all = await get(`agent_id=${agentId}&${range}&step=120`);
+    expect(all.json().series.map((s: { checkId: string }) => s.checkId).sort()).toEqual(['other', 'ping']);
+    const loss = await get(`agent_id=${agentId}&check_id=ping&metric=loss_ratio&${range}&step=120`);
+    expect(loss.json().series[0].points[0]).toMatchObject({ avg: 1 / 6, max: 1, count: 6 });
+  });
+
+  it('defaults to the last hour', async () => {
+    const response = await get('');
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(Date.parse(body.to) - Date.parse(body.from)).toBe(3_600_000);
+    expect(body.series).toEqual([]);
+  });
+
+  it.each([
+    ['from=yesterday', 'query.from'],
+    ['to=2026-13-45T99:00:00Z', 'query.to'],
+    ['step=0', 'query.step'],
+    ['step=abc', 'query.step'],
+    ['step=-5', 'query.step'],
+    ['agent_id=42', 'query.agent_id'],
+    ['metric=DROP%20TABLE', 'query.metric'],
+    ['from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 'query.from'],
+    ['from=0&to=1000000000&step=1', 'query.step'],
+    ['colour=red', 'query'],
+    ['step=1m&step=2m', 'query.step'],
+  ])('refuses %s with 400 naming %s', async (query, field) => {
+    const response = await get(query);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json().detail).toContain(field);
+  });
+
+  it('ingests idempotently: a re-sent batch stores and publishes nothing twice', async () => {
+    const published: unknown[] = [];
+    const unsubscribe = await t.bus.subscribe(CHANNELS.results, (m) => published.push(m));
+    const batch = [result('idem', 1, 1), result('idem', 2, 2)];
+    expect(await t.app.services.ingest({ id: agentId, name: 'm1' }, batch)).toBe(2);
+    expect(await t.app.services.ingest({ id: agentId, name: 'm1' }, batch)).toBe(0);
+    await new Promise((r) => setTimeout(r, 20));
+    unsubscribe();
+    const { rows } = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM check_results WHERE check_id = 'idem'");
+    expect(rows[0]!.n).toBe(2);
+    expect(published).toHaveLength(2);
+    expect(published[0]).toMatchObject({ agentId, agentName: 'm1', checkId: 'idem' });
+  });
+});
+
+describe.each(ENGINES)('health and metrics endpoints on %s', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+  });
+  afterAll(() => t?.close());
+
+  it('serves /healthz, /readyz and /metrics without a token', async () => {
+    expect((await t.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready', db: engine, bus: 'memory' });
+    const metrics = await t.app.inject({ url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toContain('nop_http_request_duration_seconds');
+    expect(metrics.body).toContain('process_cpu_seconds_total');
+  });
+
+  it('answers unknown API routes with a 404 problem', async () => {
+    const response = await t.app.inject({ url: '/api/v1/nothing-here' });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('never answers 500 to hostile input', async () => {
+    const { headers } = await signup(t.app);
+    const bodies = ['null', '[]', '"x"', '1e999', '{"__proto__":{"admin":true}}', '{"name":{"$gt":""}}', '\u0000', '{'.repeat(5000)];
+    const routes: Array<['POST' | 'PATCH', string]> = [
+      ['POST', '/api/v1/auth/signup'],
+      ['POST', '/api/v1/auth/login'],
+      ['POST', '/api/v1/agents'],
+      ['PATCH', '/api/v1/agents/6f1c2a9e-0000-4000-8000-000000000000'],
+      ['POST', '/api/v1/agents/6f1c2a9e-0000-4000-8000-000000000000/actions'],
+    ];
+    for (const [method, url] of routes)
+      for (const payload of bodies) {
+        const r = await t.app.inject({ method, url, payload, headers: { ...headers, 'content-type': 'application/json' } });
+        expect(r.statusCode, `${method} ${url} ${payload.slice(0, 20)}`).toBeGreaterThanOrEqual(400);
+        expect(r.statusCode, `${method} ${url} ${payload.slice(0, 20)}`).toBeLessThan(500);
+      }
+  });
+});
