@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface BackendProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the real backend entry point (`backend/src/main.ts`, as `npm start` runs it) on a free
+ * port and resolves once it prints where it listens. `stop()` sends SIGINT like Ctrl-C.
+ */
+export function startBackend(env: Record<string, string>, timeoutMs = 60_000): Promise<BackendProcess> {
+  const dataDir = env.NOP_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'nop-test-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NOP_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+
+  const stop = () =>
+    new Promise<number | null>((resolve) => {
+      const cleanup = (code: number | null) => {
+        if (!env.NOP_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+        resolve(code);
+      };
+      if (child.exitCode !== null) return cleanup(child.exitCode);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.once('exit', (code) => (clearTimeout(kill), cleanup(code)));
+      child.kill('SIGINT');
+    });
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`backend did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`backend exited with ${code}:\n${output}`));
+    });
+    const onData = () => {
+      const match = /open (http:\/\/localhost:(\d+))/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.removeAllListeners('exit');
+      resolve({ url: match[1]!.replace('localhost', '127.0.0.1'), port: Number(match[2]), child, output: () => output, stop });
+    };
+    child.stdout!.on('data', onData);
+  });
+}
