@@ -84,6 +84,9 @@ export async function startManagedAgent(opts: {
         NOP_AGENT_MANAGED: '1',
       },
       stdio: ['pipe', 'inherit', 'inherit'],
+      // its own process group: Ctrl-C reaches the backend only, which then stops the agent in order
+      // (a second signal would make the agent skip flushing its last results)
+      detached: true,
     });
     child = proc;
     const startedAt = Date.now();
