@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.ts';
 import { startPlatform } from './platform.ts';
 
 // Entry point: parse config, start, print where to go, stop everything on Ctrl-C / SIGTERM.
+// backend/.env (copied from .env.example) when present; variables already in the environment win.
+const dotenv = fileURLToPath(new URL('../.env', import.meta.url));
+if (existsSync(dotenv)) process.loadEnvFile(dotenv);
+
 let config;
 try {
   config = loadConfig();
