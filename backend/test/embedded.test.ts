@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type BackendProcess } from './helpers/process.ts';
 import { connect, inbox } from './helpers/ws.ts';
 
+/** pids of the agent processes the backend started (it has other children, e.g. tsx's esbuild) */
 const childrenOf = (pid: number) =>
-  execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+  execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
     .split('\n')
-    .map((s) => Number(s.trim()))
-    .filter(Boolean);
+    .filter((line) => line.includes('nop-agent'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);

@@ -36,7 +36,11 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 export async function currentVersion(db: Db): Promise<{ version: number; dirty: boolean }> {
-  await db.exec(TABLE);
+  // under the lock: two replicas creating the table at once would collide in the catalogue
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.exec(TABLE);
+  });
   const { rows } = await db.query<{ version: string | number; dirty: boolean }>(
     'SELECT version, dirty FROM schema_migrations LIMIT 1',
   );

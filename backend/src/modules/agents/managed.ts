@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+// only the path: importing the agent package itself would load its native ICMP module here
+import { AGENT_BIN } from '@nop/agent/bin-path';
 import type { CheckSpecInput } from '@nop/protocol';
 import { CheckSpec } from '@nop/protocol';
 import type { FastifyBaseLogger } from 'fastify';
@@ -9,7 +11,6 @@ import type { AgentCommandEnvelope, AgentService } from './service.ts';
 import { hashAgentToken } from './tokens.ts';
 
 export const MANAGED_AGENT_NAME = 'local';
-const AGENT_BIN = new URL('../../../../agents/bin/nop-agent.mjs', import.meta.url).pathname;
 const MAX_BACKOFF_MS = 30_000;
 
 /** Loopback-only sample checks, so a fresh install shows live data within seconds. */

@@ -1,0 +1,28 @@
+import type { CheckResult, CheckSpec, CheckType } from '@nop/protocol';
+import { describeError } from './errors.ts';
+import { dns } from './dns.ts';
+import { http } from './http.ts';
+import { icmp } from './icmp.ts';
+import { type Prober, beginRun } from './result.ts';
+import { tcp } from './tcp.ts';
+
+export type { Prober } from './result.ts';
+export { closeIcmpSockets, ICMP_PERMISSION_MESSAGE } from './icmp-socket.ts';
+
+/** One prober per check type. A new check type is a new file plus one line here. */
+export const PROBERS: { [T in CheckType]: Prober<Extract<CheckSpec, { type: T }>> } = {
+  icmp,
+  http,
+  tcp,
+  dns,
+};
+
+/** Runs one check with its prober; even a prober bug comes back as a failed result, never a throw. */
+export async function runCheck(spec: CheckSpec, signal?: AbortSignal): Promise<CheckResult> {
+  const prober = PROBERS[spec.type] as Prober;
+  try {
+    return await prober(spec, signal);
+  } catch (error) {
+    return beginRun(spec).fail(`internal error: ${describeError(error)}`);
+  }
+}

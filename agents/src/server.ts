@@ -1,0 +1,64 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import { splitHostPort } from './checks/target.ts';
+
+export interface HealthSource {
+  health(): Record<string, unknown>;
+  /** refreshes gauges that are cheaper to read at scrape time */
+  beforeScrape?(): void;
+  registry: Registry;
+}
+
+export interface StatusServer {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** GET /health (JSON) and GET /metrics (Prometheus text) on `listen` ("host:port", port 0 = any). */
+export async function startStatusServer(listen: string, source: HealthSource): Promise<StatusServer> {
+  const target = splitHostPort(listen);
+  if (!target) throw new Error(`listen: "${listen}" must be host:port`);
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
+      return;
+    }
+    if (path === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(source.health()));
+      return;
+    }
+    if (path === '/metrics') {
+      source.beforeScrape?.();
+      source.registry
+        .metrics()
+        .then((text) => res.writeHead(200, { 'content-type': source.registry.contentType }).end(text))
+        .catch((error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${error.message}\n`));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /health or /metrics\n');
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(target.port, target.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port, address, family } = server.address() as AddressInfo;
+  const host = family === 'IPv6' ? `[${address}]` : address;
+  return {
+    server,
+    port,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
