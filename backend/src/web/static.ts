@@ -14,10 +14,15 @@ export const DASHBOARD_DIR = fileURLToPath(new URL('../../../frontend/dist/', im
 export async function dashboard(app: FastifyInstance, opts: { root?: string }) {
   const root = opts.root ?? DASHBOARD_DIR;
   const built = existsSync(path.join(root, 'index.html'));
+  // The dashboard's files are public (the app itself asks for a login). This plugin is encapsulated,
+  // so the hook marks only the routes registered here, including @fastify/static's.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, auth: 'public' };
+  });
   if (built) await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
 
   const isApiPath = (url: string) => /^\/(api|ws)(\/|$)/.test(url);
-  app.get('/*', { config: { auth: 'public' } }, async (request, reply) => {
+  app.get('/*', async (request, reply) => {
     const url = request.url.split('?')[0]!;
     if (isApiPath(url)) throw errors.notFound(`no route GET ${url}`);
     if (!built) throw errors.notFound('the dashboard is not built: run `npm run build`');

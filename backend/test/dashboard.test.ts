@@ -1,0 +1,54 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../src/app.ts';
+import { createMemoryBus } from '../src/bus/memory.ts';
+import { createJwtService } from '../src/modules/auth/jwt.ts';
+import { openTestDb } from './helpers/databases.ts';
+
+describe('dashboard files', () => {
+  let app: App;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'nop-dist-'));
+    mkdirSync(path.join(root, 'assets'));
+    writeFileSync(path.join(root, 'index.html'), '<!doctype html><div id="root"></div>');
+    writeFileSync(path.join(root, 'assets', 'app.js'), 'console.log(1)');
+    const test = await openTestDb('pglite');
+    cleanup = test.cleanup;
+    app = await buildApp({
+      config: { NOP_AUTH_RATE_LIMIT: 100, NOP_PUBLIC_URL: undefined },
+      db: test.db,
+      bus: createMemoryBus(),
+      jwt: createJwtService('x'.repeat(32), 60),
+      dashboardRoot: root,
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await cleanup();
+  });
+
+  it('serves the app and its assets without a token', async () => {
+    const index = await app.inject({ url: '/' });
+    expect(index.statusCode).toBe(200);
+    expect(index.body).toContain('id="root"');
+    const asset = await app.inject({ url: '/assets/app.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['content-type']).toContain('javascript');
+  });
+
+  it('answers deep links with index.html, but unknown API paths with a 404 problem', async () => {
+    const deep = await app.inject({ url: '/login?next=/' });
+    expect(deep.statusCode).toBe(200);
+    expect(deep.body).toContain('id="root"');
+    const api = await app.inject({ url: '/api/v2/agents' });
+    expect(api.statusCode).toBe(404);
+    expect(api.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('still guards the API', async () => {
+    expect((await app.inject({ url: '/api/v1/agents' })).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,91 @@
+import type { Agent } from '@nop/protocol';
+import { useState } from 'react';
+import { AgentActions } from './AgentActions.tsx';
+import { DeleteAgentButton } from './DeleteAgentButton.tsx';
+import { EditChecksDialog } from './EditChecksDialog.tsx';
+import { RelativeTime } from './RelativeTime.tsx';
+import { StatusBadge } from './StatusBadge.tsx';
+
+const TH = 'px-2 py-2 text-[11px] font-medium tracking-wider text-faint uppercase sm:px-3';
+const TD = 'px-2 py-2 align-middle sm:px-3';
+
+/** One row per agent; columns that matter least drop out on narrow screens. */
+export function AgentsTable({ agents }: { agents: Agent[] }) {
+  // One dialog for the table, fed the live agent record so status changes show while it is open.
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const editing = agents.find((a) => a.id === editingId) ?? null;
+  const checksLabel = (a: Agent) => `${a.config.checks.length} ${a.config.checks.length === 1 ? 'check' : 'checks'}`;
+
+  return (
+    <div className="overflow-x-auto">
+      <EditChecksDialog agent={editing} onClose={() => setEditingId(null)} />
+      <table className="w-full min-w-[340px] border-collapse text-sm">
+        <thead className="border-b border-line bg-panel-2/50">
+          <tr>
+            <th className={`${TH} text-left`}>Name</th>
+            <th className={`${TH} hidden text-left md:table-cell`}>Type</th>
+            <th className={`${TH} text-left`}>Status</th>
+            <th className={`${TH} hidden text-left sm:table-cell`}>Last seen</th>
+            <th className={`${TH} hidden text-right md:table-cell`}>Checks</th>
+            <th className={`${TH} text-right`}>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-line">
+          {agents.map((agent) => (
+            <tr key={agent.id} className="transition-colors hover:bg-panel-2/60">
+              <td className={TD}>
+                <div className="flex min-w-0 items-center gap-2">
+                  <span className="truncate font-medium text-fg">{agent.name}</span>
+                  {agent.managed && (
+                    <span className="rounded bg-panel-2 px-1 text-[10px] tracking-wider text-faint uppercase ring-1 ring-line">
+                      managed
+                    </span>
+                  )}
+                </div>
+                <div className="font-mono text-[11px] text-faint md:hidden">
+                  {agent.type} ·{' '}
+                  <button
+                    type="button"
+                    className="underline decoration-dotted underline-offset-2"
+                    onClick={() => setEditingId(agent.id)}
+                  >
+                    {checksLabel(agent)}
+                  </button>
+                  <span className="sm:hidden">
+                    {' · '}
+                    <RelativeTime iso={agent.lastSeen} />
+                  </span>
+                </div>
+              </td>
+              <td className={`${TD} hidden font-mono text-xs text-muted md:table-cell`}>{agent.type}</td>
+              <td className={TD}>
+                <StatusBadge status={agent.status} desiredState={agent.desiredState} />
+              </td>
+              <td className={`${TD} hidden text-xs text-muted tabular-nums sm:table-cell`}>
+                <RelativeTime iso={agent.lastSeen} />
+              </td>
+              <td className={`${TD} hidden text-right md:table-cell`}>
+                <button
+                  type="button"
+                  onClick={() => setEditingId(agent.id)}
+                  title={`Edit the checks of ${agent.name}`}
+                  className="rounded px-1.5 py-0.5 font-mono text-xs text-muted tabular-nums hover:bg-panel-2 hover:text-accent"
+                >
+                  {agent.config.checks.length} <span className="text-faint">edit</span>
+                </button>
+              </td>
+              <td className={`${TD} text-right`}>
+                <div className="flex items-center justify-end sm:gap-1">
+                  <AgentActions agent={agent} />
+                  <DeleteAgentButton agent={agent} />
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

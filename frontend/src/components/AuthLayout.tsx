@@ -1,0 +1,31 @@
+import type { ReactNode } from 'react';
+import { Logo } from './Logo.tsx';
+
+/** Centered card for the login and signup pages. */
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+  footer,
+}: {
+  title: string;
+  subtitle: string;
+  children: ReactNode;
+  footer: ReactNode;
+}) {
+  return (
+    <main className="grid min-h-screen place-items-center bg-[radial-gradient(ellipse_at_top,_#13202d_0%,_#0b0f14_55%)] px-4 py-10">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 flex justify-center">
+          <Logo compact />
+        </div>
+        <div className="rounded-xl border border-line bg-panel/90 p-6 shadow-xl shadow-black/30">
+          <h1 className="text-lg font-semibold">{title}</h1>
+          <p className="mt-1 text-sm text-muted">{subtitle}</p>
+          <div className="mt-6">{children}</div>
+        </div>
+        <p className="mt-5 text-center text-sm text-muted">{footer}</p>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,12 @@
+import { useNow } from '../lib/clock.ts';
+import { formatRelative, formatTimestamp } from '../lib/relativeTime.ts';
+
+/** "12s ago", re-rendered every second by the shared clock; the exact time is in the tooltip. */
+export function RelativeTime({ iso, className }: { iso: string | null | undefined; className?: string }) {
+  const now = useNow(1000);
+  return (
+    <time dateTime={iso ?? undefined} title={formatTimestamp(iso)} className={className}>
+      {formatRelative(iso, now)}
+    </time>
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * "Last seen" wording. Seconds matter for an agent heartbeat, so the first minute counts seconds;
+ * after that precision would be noise. Future times (clock skew between hosts) read as "just now".
+ */
+export function formatRelative(iso: string | null | undefined, nowMs: number): string {
+  if (!iso) return 'never';
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return 'unknown';
+  const seconds = Math.floor((nowMs - then) / 1000);
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds}s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) {
+    const rest = minutes % 60;
+    return rest ? `${hours}h ${rest}m ago` : `${hours}h ago`;
+  }
+  const days = Math.floor(hours / 24);
+  return `${days}d ago`;
+}
+
+/** Full local timestamp for tooltips next to a relative time. */
+export function formatTimestamp(iso: string | null | undefined): string {
+  if (!iso) return 'Never seen';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+}

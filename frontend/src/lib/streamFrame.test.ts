@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseStreamFrame } from './streamFrame.ts';
+
+const AGENT_ID = '00000000-0000-4000-8000-000000000001';
+const result = {
+  id: '00000000-0000-4000-8000-0000000000aa',
+  checkId: 'http-api',
+  type: 'http',
+  target: 'https://api.example.com',
+  time: '2026-03-01T12:00:00.000Z',
+  success: false,
+  durationMs: null,
+  error: 'connect ECONNREFUSED',
+  metrics: { status_code: 0 },
+  agentId: AGENT_ID,
+  agentName: 'edge-1',
+};
+
+describe('parseStreamFrame', () => {
+  it('reads the three frame types', () => {
+    expect(parseStreamFrame(JSON.stringify({ type: 'hello', user: 'u1' }))).toEqual({ type: 'hello', user: 'u1' });
+    const r = parseStreamFrame(JSON.stringify({ type: 'result', result }));
+    expect(r?.type === 'result' && r.result.error).toBe('connect ECONNREFUSED');
+    const a = parseStreamFrame(
+      JSON.stringify({ type: 'agent', agent: { id: AGENT_ID, status: 'offline', lastSeen: null } }),
+    );
+    expect(a).toEqual({ type: 'agent', agent: { id: AGENT_ID, status: 'offline', lastSeen: null } });
+  });
+
+  it('tolerates extra fields the backend may add later', () => {
+    const frame = JSON.stringify({ type: 'result', seq: 7, result: { ...result, region: 'eu' } });
+    expect(parseStreamFrame(frame)?.type).toBe('result');
+  });
+
+  it('drops garbage, binary data, unknown types and malformed payloads', () => {
+    expect(parseStreamFrame('not json')).toBeNull();
+    expect(parseStreamFrame(new ArrayBuffer(4))).toBeNull();
+    expect(parseStreamFrame(JSON.stringify({ type: 'ping' }))).toBeNull();
+    expect(parseStreamFrame(JSON.stringify([1, 2]))).toBeNull();
+    expect(parseStreamFrame(JSON.stringify({ type: 'result', result: { ...result, time: 'yesterday' } }))).toBeNull();
+    expect(parseStreamFrame(JSON.stringify({ type: 'result', result: { ...result, durationMs: '12' } }))).toBeNull();
+    expect(
+      parseStreamFrame(JSON.stringify({ type: 'agent', agent: { id: AGENT_ID, status: 'exploded', lastSeen: null } })),
+    ).toBeNull();
+  });
+});
