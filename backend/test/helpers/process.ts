@@ -15,12 +15,16 @@ export interface BackendProcess {
 }
 
 /**
- * Starts the real backend entry point (`backend/src/main.ts`, as `npm start` runs it) on a free
- * port and resolves once it prints where it listens. `stop()` sends SIGINT like Ctrl-C.
+ * Starts the real backend entry point (`backend/src/main.ts`, or `scripts/start.mjs` as `npm start`
+ * runs it) on a free port and resolves once it prints where it listens. `stop()` sends SIGINT like Ctrl-C.
  */
-export function startBackend(env: Record<string, string>, timeoutMs = 60_000): Promise<BackendProcess> {
+export function startBackend(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  entry = ['--import', 'tsx', 'backend/src/main.ts'],
+): Promise<BackendProcess> {
   const dataDir = env.NOP_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'nop-test-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
+  const child = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NOP_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

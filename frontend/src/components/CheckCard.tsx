@@ -50,6 +50,7 @@ export function CheckCard({ agent, check }: { agent: Agent; check: CheckSpec }) 
 
   return (
     <article
+      data-check={`${agent.name}/${check.id}`}
       className={cn(
         'flex min-w-0 flex-col rounded-lg border bg-panel transition-colors',
         state.health === 'failing' ? 'border-bad/40' : 'border-line',
@@ -78,6 +79,7 @@ export function CheckCard({ agent, check }: { agent: Agent; check: CheckSpec }) 
 
       <div className="flex items-baseline gap-2 px-3.5 pt-2">
         <span
+          data-testid="latest-latency"
           className={cn('font-mono text-xl font-semibold tabular-nums', latest === null ? 'text-faint' : 'text-fg')}
         >
           {hover ? (hover.failed ? 'failed' : formatMs(hover.latency)) : formatMs(latest)}
