@@ -19,7 +19,15 @@ describe('dashboard in a real browser', () => {
       startBackend({}, 180_000, ['scripts/start.mjs']),
       chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       }),
     ]);
     mkdirSync(SHOTS, { recursive: true });
@@ -54,12 +62,17 @@ describe('dashboard in a real browser', () => {
 
     // a result pushed over the WebSocket after the page loaded, shown in its card
     const card = page.locator('[data-check="local/http-healthz"]');
-    await expect.poll(() => results.filter((r) => r.checkId === 'http-healthz').length, { timeout: 10_000 }).toBeGreaterThan(0);
     await expect
-      .poll(async () => {
-        const latest = [...results].reverse().find((r) => r.checkId === 'http-healthz')!;
-        return (await card.getByTestId('latest-latency').textContent()) === formatMs(latest.durationMs);
-      }, { timeout: 10_000 })
+      .poll(() => results.filter((r) => r.checkId === 'http-healthz').length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () => {
+          const latest = [...results].reverse().find((r) => r.checkId === 'http-healthz')!;
+          return (await card.getByTestId('latest-latency').textContent()) === formatMs(latest.durationMs);
+        },
+        { timeout: 10_000 },
+      )
       .toBe(true);
     expect(await card.getByText('OK').count()).toBeGreaterThan(0);
     for (const check of ['ping-loopback', 'tcp-backend'])

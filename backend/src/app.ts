@@ -48,7 +48,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: 4 * 1024 * 1024,
     trustProxy: true,
     // health checks and scrapes arrive every few seconds: logging them would drown everything else
-    logController: new LogController({ disableRequestLogging: (request) => /^\/(healthz|readyz|metrics)\b/.test(request.url) }),
+    logController: new LogController({
+      disableRequestLogging: (request) => /^\/(healthz|readyz|metrics)\b/.test(request.url),
+    }),
   });
   installErrorHandlers(app);
   // The API speaks JSON only: any other body is a 415, not a string for the schemas to trip over.

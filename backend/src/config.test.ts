@@ -4,7 +4,12 @@ import { ConfigError, loadConfig } from './config.ts';
 describe('loadConfig', () => {
   it('gives embedded defaults with no environment', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 8080, NOP_DATA_DIR: './data', NOP_MANAGED_AGENT: true, NODE_ENV: 'development' });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      NOP_DATA_DIR: './data',
+      NOP_MANAGED_AGENT: true,
+      NODE_ENV: 'development',
+    });
     expect(config.DATABASE_URL).toBeUndefined();
   });
 

@@ -13,9 +13,17 @@ const EnvSchema = z
     NOP_DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-    NOP_BUS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('nop'),
+    NOP_BUS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]+$/)
+      .default('nop'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    NOP_TOKEN_TTL: z.coerce.number().int().min(60).max(30 * 86_400).default(12 * 3600),
+    NOP_TOKEN_TTL: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .default(12 * 3600),
     NOP_ADMIN_EMAIL: z.email().optional(),
     NOP_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     NOP_MANAGED_AGENT: bool.optional(),

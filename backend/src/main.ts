@@ -28,7 +28,9 @@ const platform = await startPlatform(config, logger).catch((error: Error) => {
 });
 
 const mode = config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.NOP_DATA_DIR}`;
-console.log(`\n  NOP is running — open ${platform.url}\n  store: ${mode}; bus: ${config.REDIS_URL ? 'Redis' : 'in-process'}\n`);
+console.log(
+  `\n  NOP is running — open ${platform.url}\n  store: ${mode}; bus: ${config.REDIS_URL ? 'Redis' : 'in-process'}\n`,
+);
 
 let stopping = false;
 async function stop(signal: string) {

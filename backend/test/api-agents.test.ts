@@ -26,7 +26,11 @@ describe.each(ENGINES)('agents API on %s', (engine) => {
   const create = async (body: object, headers = admin.headers) => {
     const r = await call('POST', '/api/v1/agents', body, headers);
     expect(r.statusCode, r.body).toBe(201);
-    return r.json() as { agent: { id: string; name: string; config: { version: number } }; token: string; command: string };
+    return r.json() as {
+      agent: { id: string; name: string; config: { version: number } };
+      token: string;
+      command: string;
+    };
   };
 
   it('creates an agent with a one-time token stored only as a hash, and the command that runs it', async () => {
@@ -62,12 +66,36 @@ describe.each(ENGINES)('agents API on %s', (engine) => {
     ['no name', { type: 'ping' }, 'body.name'],
     ['a bad name', { name: '../etc', type: 'ping' }, 'body.name'],
     ['an unknown type', { name: 'x1', type: 'smtp' }, 'body.type'],
-    ['a bad interval', { name: 'x2', type: 'ping', config: { checks: [icmp('p', { interval: '10x' })] } }, 'body.config.checks[0].interval'],
-    ['an http check without URL', { name: 'x3', type: 'http', config: { checks: [{ id: 'h', type: 'http', target: 'nope' }] } }, 'body.config.checks[0].target'],
-    ['a tcp target without port', { name: 'x4', type: 'multi', config: { checks: [{ id: 't', type: 'tcp', target: 'localhost' }] } }, 'body.config.checks[0].target'],
-    ['a check of another family', { name: 'x5', type: 'ping', config: { checks: [{ id: 't', type: 'tcp', target: 'h:1' }] } }, 'body.config.checks[0].type'],
-    ['duplicate check ids', { name: 'x6', type: 'ping', config: { checks: [icmp('a'), icmp('a')] } }, 'body.config.checks[1].id'],
-    ['an unknown check field', { name: 'x7', type: 'ping', config: { checks: [icmp('a', { colour: 'red' })] } }, 'body.config.checks[0]'],
+    [
+      'a bad interval',
+      { name: 'x2', type: 'ping', config: { checks: [icmp('p', { interval: '10x' })] } },
+      'body.config.checks[0].interval',
+    ],
+    [
+      'an http check without URL',
+      { name: 'x3', type: 'http', config: { checks: [{ id: 'h', type: 'http', target: 'nope' }] } },
+      'body.config.checks[0].target',
+    ],
+    [
+      'a tcp target without port',
+      { name: 'x4', type: 'multi', config: { checks: [{ id: 't', type: 'tcp', target: 'localhost' }] } },
+      'body.config.checks[0].target',
+    ],
+    [
+      'a check of another family',
+      { name: 'x5', type: 'ping', config: { checks: [{ id: 't', type: 'tcp', target: 'h:1' }] } },
+      'body.config.checks[0].type',
+    ],
+    [
+      'duplicate check ids',
+      { name: 'x6', type: 'ping', config: { checks: [icmp('a'), icmp('a')] } },
+      'body.config.checks[1].id',
+    ],
+    [
+      'an unknown check field',
+      { name: 'x7', type: 'ping', config: { checks: [icmp('a', { colour: 'red' })] } },
+      'body.config.checks[0]',
+    ],
     ['an unknown top-level field', { name: 'x8', type: 'ping', owner: 'me' }, 'body'],
   ])('refuses to create an agent with %s: 400 naming the field, nothing written', async (_l, body, field) => {
     const before = await count('agents');
@@ -138,8 +166,13 @@ describe.each(ENGINES)('agents API on %s', (engine) => {
     expect(
       (await call('POST', `/api/v1/agents/${admins.agent.id}/actions`, { action: 'stop' }, member.headers)).statusCode,
     ).toBe(403);
-    expect((await call('PATCH', `/api/v1/agents/${mine.agent.id}`, { name: `${mine.agent.name}x` }, member.headers)).statusCode).toBe(200);
-    expect((await call('PATCH', `/api/v1/agents/${mine.agent.id}`, { name: `${mine.agent.name}y` })).statusCode).toBe(200);
+    expect(
+      (await call('PATCH', `/api/v1/agents/${mine.agent.id}`, { name: `${mine.agent.name}x` }, member.headers))
+        .statusCode,
+    ).toBe(200);
+    expect((await call('PATCH', `/api/v1/agents/${mine.agent.id}`, { name: `${mine.agent.name}y` })).statusCode).toBe(
+      200,
+    );
   });
 
   it('records start/stop/restart as the desired state and refuses unknown actions', async () => {

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './helpers/databases.ts';
 import { createTestApp, signup, TEST_SECRET, type TestApp } from './helpers/app.ts';
 
-const json = (body: unknown) => ({ 'content-type': 'application/json', payload: body });
 const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 describe.each(ENGINES)('auth API on %s', (engine) => {
@@ -29,9 +28,15 @@ describe.each(ENGINES)('auth API on %s', (engine) => {
 
   it('logs in with the right password and returns a token that /me accepts', async () => {
     const user = await signup(t.app);
-    const login = await post('/api/v1/auth/login', { email: user.email.toUpperCase(), password: 'correct horse battery' });
+    const login = await post('/api/v1/auth/login', {
+      email: user.email.toUpperCase(),
+      password: 'correct horse battery',
+    });
     expect(login.statusCode).toBe(200);
-    const me = await t.app.inject({ url: '/api/v1/auth/me', headers: { authorization: `Bearer ${login.json().token}` } });
+    const me = await t.app.inject({
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${login.json().token}` },
+    });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ email: user.email, role: 'user' });
     expect(me.json()).not.toHaveProperty('password_hash');

@@ -30,7 +30,12 @@ describe.each(ENGINES)('metrics API and ingest on %s', (engine) => {
   beforeAll(async () => {
     t = await createTestApp(engine);
     headers = (await signup(t.app)).headers;
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/agents', headers, payload: { name: 'm1', type: 'ping' } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/agents',
+      headers,
+      payload: { name: 'm1', type: 'ping' },
+    });
     agentId = created.json().agent.id;
     const agent = { id: agentId, name: 'm1' };
     // minute 0: 10,20,30,40 ms; minute 1: 100 ms and one failure without a value; other check: 5 ms
@@ -58,12 +63,24 @@ describe.each(ENGINES)('metrics API and ingest on %s', (engine) => {
     const [first, second] = body.series[0].points;
     expect(first).toMatchObject({ t: '2026-01-05T10:00:00.000Z', avg: 25, min: 10, max: 40, count: 4, failures: 0 });
     expect(first.p95).toBeCloseTo(38.5, 5); // percentile_cont: 30 + 0.85 * 10
-    expect(second).toMatchObject({ t: '2026-01-05T10:01:00.000Z', avg: 100, min: 100, max: 100, count: 2, failures: 1 });
+    expect(second).toMatchObject({
+      t: '2026-01-05T10:01:00.000Z',
+      avg: 100,
+      min: 100,
+      max: 100,
+      count: 2,
+      failures: 1,
+    });
   });
 
   it('returns one series per check when no check is given, and reads metrics from the results', async () => {
     const all = await get(`agent_id=${agentId}&${range}&step=120`);
-    expect(all.json().series.map((s: { checkId: string }) => s.checkId).sort()).toEqual(['other', 'ping']);
+    expect(
+      all
+        .json()
+        .series.map((s: { checkId: string }) => s.checkId)
+        .sort(),
+    ).toEqual(['other', 'ping']);
     const loss = await get(`agent_id=${agentId}&check_id=ping&metric=loss_ratio&${range}&step=120`);
     expect(loss.json().series[0].points[0]).toMatchObject({ avg: 1 / 6, max: 1, count: 6 });
   });
@@ -103,7 +120,9 @@ describe.each(ENGINES)('metrics API and ingest on %s', (engine) => {
     expect(await t.app.services.ingest({ id: agentId, name: 'm1' }, batch)).toBe(0);
     await new Promise((r) => setTimeout(r, 20));
     unsubscribe();
-    const { rows } = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM check_results WHERE check_id = 'idem'");
+    const { rows } = await t.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM check_results WHERE check_id = 'idem'",
+    );
     expect(rows[0]!.n).toBe(2);
     expect(published).toHaveLength(2);
     expect(published[0]).toMatchObject({ agentId, agentName: 'm1', checkId: 'idem' });
@@ -135,7 +154,16 @@ describe.each(ENGINES)('health and metrics endpoints on %s', (engine) => {
 
   it('never answers 500 to hostile input', async () => {
     const { headers } = await signup(t.app);
-    const bodies = ['null', '[]', '"x"', '1e999', '{"__proto__":{"admin":true}}', '{"name":{"$gt":""}}', '\u0000', '{'.repeat(5000)];
+    const bodies = [
+      'null',
+      '[]',
+      '"x"',
+      '1e999',
+      '{"__proto__":{"admin":true}}',
+      '{"name":{"$gt":""}}',
+      '\u0000',
+      '{'.repeat(5000),
+    ];
     const routes: Array<['POST' | 'PATCH', string]> = [
       ['POST', '/api/v1/auth/signup'],
       ['POST', '/api/v1/auth/login'],
@@ -145,7 +173,12 @@ describe.each(ENGINES)('health and metrics endpoints on %s', (engine) => {
     ];
     for (const [method, url] of routes)
       for (const payload of bodies) {
-        const r = await t.app.inject({ method, url, payload, headers: { ...headers, 'content-type': 'application/json' } });
+        const r = await t.app.inject({
+          method,
+          url,
+          payload,
+          headers: { ...headers, 'content-type': 'application/json' },
+        });
         expect(r.statusCode, `${method} ${url} ${payload.slice(0, 20)}`).toBeGreaterThanOrEqual(400);
         expect(r.statusCode, `${method} ${url} ${payload.slice(0, 20)}`).toBeLessThan(500);
       }

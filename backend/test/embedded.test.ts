@@ -41,7 +41,9 @@ describe('embedded platform', () => {
     const { token, user } = (await login.json()) as { token: string; user: { role: string } };
     expect(user.role).toBe('admin');
 
-    const stream = await connect(`${backend.url.replace('http', 'ws')}/ws/stream`, { protocols: ['nop.v1', `nop.jwt.${token}`] });
+    const stream = await connect(`${backend.url.replace('http', 'ws')}/ws/stream`, {
+      protocols: ['nop.v1', `nop.jwt.${token}`],
+    });
     const received = inbox(stream);
     await received.next((m) => m.type === 'result', 10_000);
     console.log(`embedded start to the first live result: ${Date.now() - startedAt} ms`);
@@ -69,12 +71,21 @@ describe('embedded platform', () => {
     });
     const { token } = (await signup.json()) as { token: string };
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const agents = (await (await fetch(`${backend.url}/api/v1/agents`, { headers })).json()) as Array<{ id: string; managed: boolean }>;
+    const agents = (await (await fetch(`${backend.url}/api/v1/agents`, { headers })).json()) as Array<{
+      id: string;
+      managed: boolean;
+    }>;
     const local = agents.find((a) => a.managed)!;
-    const status = async () => ((await (await fetch(`${backend.url}/api/v1/agents/${local.id}`, { headers })).json()) as { status: string }).status;
+    const status = async () =>
+      ((await (await fetch(`${backend.url}/api/v1/agents/${local.id}`, { headers })).json()) as { status: string })
+        .status;
 
     // a plain user may not stop the shared local agent (it belongs to no one): only an admin
-    const denied = await fetch(`${backend.url}/api/v1/agents/${local.id}/actions`, { method: 'POST', headers, body: '{"action":"stop"}' });
+    const denied = await fetch(`${backend.url}/api/v1/agents/${local.id}/actions`, {
+      method: 'POST',
+      headers,
+      body: '{"action":"stop"}',
+    });
     expect(denied.status).toBe(403);
 
     const admin = (await (
@@ -88,12 +99,20 @@ describe('embedded platform', () => {
     const agentPid = childrenOf(backend.child.pid!)[0]!;
     expect(alive(agentPid)).toBe(true);
 
-    const stop = await fetch(`${backend.url}/api/v1/agents/${local.id}/actions`, { method: 'POST', headers: adminHeaders, body: '{"action":"stop"}' });
+    const stop = await fetch(`${backend.url}/api/v1/agents/${local.id}/actions`, {
+      method: 'POST',
+      headers: adminHeaders,
+      body: '{"action":"stop"}',
+    });
     expect(stop.status).toBe(202);
     await expect.poll(() => alive(agentPid), { timeout: 2000 }).toBe(false);
     await expect.poll(status, { timeout: 2000 }).toBe('stopped');
 
-    await fetch(`${backend.url}/api/v1/agents/${local.id}/actions`, { method: 'POST', headers: adminHeaders, body: '{"action":"start"}' });
+    await fetch(`${backend.url}/api/v1/agents/${local.id}/actions`, {
+      method: 'POST',
+      headers: adminHeaders,
+      body: '{"action":"start"}',
+    });
     await expect.poll(status, { timeout: 5000 }).toBe('online');
     expect(childrenOf(backend.child.pid!)).toHaveLength(1);
   });

@@ -44,7 +44,7 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
     expect(ready.body).toEqual({ status: 'ready', db: 'postgres', bus: 'redis' });
   });
 
-  it('streams a result ingested by replica A to a WebSocket client of replica B, and routes B\'s commands to A\'s agent', async () => {
+  it("streams a result ingested by replica A to a WebSocket client of replica B, and routes B's commands to A's agent", async () => {
     const signup = await api(a, 'POST', '/api/v1/auth/signup', {
       name: 'Ops',
       email: `ops-${randomUUID()}@example.test`,
@@ -55,7 +55,9 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
     const created = await api(b, 'POST', '/api/v1/agents', { name: 'edge-1', type: 'ping' }, token);
     expect(created.status).toBe(201);
 
-    const browser = await connect(`${b.url.replace('http', 'ws')}/ws/stream`, { protocols: ['nop.v1', `nop.jwt.${token}`] });
+    const browser = await connect(`${b.url.replace('http', 'ws')}/ws/stream`, {
+      protocols: ['nop.v1', `nop.jwt.${token}`],
+    });
     await inbox(browser).next((m) => m.type === 'hello');
 
     const agent = await connect(`${a.url.replace('http', 'ws')}/api/v1/agents/link`, {
@@ -70,7 +72,18 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
       JSON.stringify({
         type: 'results',
         batchId: randomUUID(),
-        results: [{ id, checkId: 'p', type: 'icmp', target: '127.0.0.1', time: new Date().toISOString(), success: true, durationMs: 0.1, metrics: {} }],
+        results: [
+          {
+            id,
+            checkId: 'p',
+            type: 'icmp',
+            target: '127.0.0.1',
+            time: new Date().toISOString(),
+            success: true,
+            durationMs: 0.1,
+            metrics: {},
+          },
+        ],
       }),
     );
     const streamed = await inbox(browser).next((m) => m.type === 'result' && m.result.id === id);

@@ -43,8 +43,12 @@ describe.each(ENGINES)('WebSocket stream and agent link on %s', (engine) => {
 
   it('refuses the stream without a token, with a bad token, or with a bad subprotocol token (401)', async () => {
     await expect(connect(`${base}/ws/stream`)).rejects.toMatchObject({ status: 401 });
-    await expect(connect(`${base}/ws/stream`, { headers: { authorization: 'Bearer nope' } })).rejects.toMatchObject({ status: 401 });
-    await expect(connect(`${base}/ws/stream`, { protocols: ['nop.v1', 'nop.jwt.nope'] })).rejects.toMatchObject({ status: 401 });
+    await expect(connect(`${base}/ws/stream`, { headers: { authorization: 'Bearer nope' } })).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(connect(`${base}/ws/stream`, { protocols: ['nop.v1', 'nop.jwt.nope'] })).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   it('accepts the JWT as a header or as the browser subprotocol, answering nop.v1 and never echoing the token', async () => {
@@ -80,9 +84,18 @@ describe.each(ENGINES)('WebSocket stream and agent link on %s', (engine) => {
 
     const batch = { type: 'results', batchId: randomUUID(), results: [result(), result()] };
     link.send(JSON.stringify(batch));
-    expect(await fromBackend.next((m) => m.type === 'ack')).toEqual({ type: 'ack', batchId: batch.batchId, inserted: 2 });
+    expect(await fromBackend.next((m) => m.type === 'ack')).toEqual({
+      type: 'ack',
+      batchId: batch.batchId,
+      inserted: 2,
+    });
     const streamed = await browser.next((m) => m.type === 'result' && m.result.id === batch.results[1]!.id);
-    expect(streamed.result).toMatchObject({ agentId: agent.id, agentName: agent.name, checkId: 'ping', durationMs: 0.05 });
+    expect(streamed.result).toMatchObject({
+      agentId: agent.id,
+      agentName: agent.name,
+      checkId: 'ping',
+      durationMs: 0.05,
+    });
 
     // re-sent after a lost ack: acked again, stored and streamed once
     link.send(JSON.stringify(batch));
@@ -104,7 +117,9 @@ describe.each(ENGINES)('WebSocket stream and agent link on %s', (engine) => {
     await fromBackend.next((m) => m.type === 'command');
     link.send('{not json');
     expect((await fromBackend.next((m) => m.type === 'error')).message).toBe('malformed JSON');
-    link.send(JSON.stringify({ type: 'results', batchId: randomUUID(), results: [{ ...result(), durationMs: 'fast' }] }));
+    link.send(
+      JSON.stringify({ type: 'results', batchId: randomUUID(), results: [{ ...result(), durationMs: 'fast' }] }),
+    );
     const error = await fromBackend.next((m) => m.type === 'error' && m.message.startsWith('invalid'));
     expect(error.message).toContain('results.0.durationMs');
     const { rows } = await t.db.query('SELECT 1 FROM check_results WHERE agent_id = $1', [agent.id]);
@@ -121,13 +136,20 @@ describe.each(ENGINES)('WebSocket stream and agent link on %s', (engine) => {
 
     for (const action of ['stop', 'start', 'restart'] as const) {
       const sent = Date.now();
-      const r = await t.app.inject({ method: 'POST', url: `/api/v1/agents/${agent.id}/actions`, headers: user.headers, payload: { action } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/agents/${agent.id}/actions`,
+        headers: user.headers,
+        payload: { action },
+      });
       expect(r.statusCode).toBe(202);
       await fromBackend.next((m) => m.type === 'command' && m.command === action && Date.now() - sent < 2000, 2000);
     }
     link.send(JSON.stringify({ type: 'state', state: 'stopped' }));
     await new Promise((r) => setTimeout(r, 100));
-    expect((await t.app.inject({ url: `/api/v1/agents/${agent.id}`, headers: user.headers })).json().status).toBe('stopped');
+    expect((await t.app.inject({ url: `/api/v1/agents/${agent.id}`, headers: user.headers })).json().status).toBe(
+      'stopped',
+    );
 
     await t.app.inject({
       method: 'PATCH',
@@ -149,7 +171,10 @@ describe.each(ENGINES)('WebSocket stream and agent link on %s', (engine) => {
     link.close();
     await closed(link);
     await expect
-      .poll(async () => (await t.app.inject({ url: `/api/v1/agents/${first.agent.id}`, headers: user.headers })).json().status)
+      .poll(
+        async () =>
+          (await t.app.inject({ url: `/api/v1/agents/${first.agent.id}`, headers: user.headers })).json().status,
+      )
       .toBe('offline');
 
     const second = await newAgent();

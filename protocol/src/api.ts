@@ -7,12 +7,19 @@ import { StreamedResult } from './results.ts';
 
 export const SignupBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   password: z.string().min(8, 'must be at least 8 characters').max(256),
 });
 
 export const LoginBody = z.strictObject({
-  email: z.string().trim().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   password: z.string().min(1).max(256),
 });
 

@@ -8,7 +8,10 @@ export type CheckType = z.infer<typeof CheckType>;
 /** Check ids are stable names used in URLs, metrics labels and the results table. */
 export const CheckId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be 1-64 chars of a-z, 0-9, "_", "-", "." starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9_.-]{0,63}$/,
+    'must be 1-64 chars of a-z, 0-9, "_", "-", "." starting with a letter or digit',
+  );
 
 const base = {
   id: CheckId,

@@ -20,8 +20,12 @@ describe('migrations', () => {
       expect(await migrateUp(db)).toEqual([]);
       expect(await currentVersion(db)).toEqual({ version: latest, dirty: false });
       const tables = async () =>
-        (await db.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((r) => r.t);
-      expect(await tables()).toEqual(expect.arrayContaining(['users', 'agents', 'checks', 'check_results', 'alert_rules', 'alerts']));
+        (
+          await db.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+        ).rows.map((r) => r.t);
+      expect(await tables()).toEqual(
+        expect.arrayContaining(['users', 'agents', 'checks', 'check_results', 'alert_rules', 'alerts']),
+      );
       while ((await migrateDown(db)) !== undefined);
       expect(await tables()).toEqual(['schema_migrations']);
       expect(await currentVersion(db)).toEqual({ version: 0, dirty: false });

@@ -20,7 +20,10 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   if (header) return /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '';
   const protocols = request.headers['sec-websocket-protocol'];
   if (typeof protocols === 'string') {
-    const entry = protocols.split(',').map((p) => p.trim()).find((p) => p.startsWith(STREAM_TOKEN_PREFIX));
+    const entry = protocols
+      .split(',')
+      .map((p) => p.trim())
+      .find((p) => p.startsWith(STREAM_TOKEN_PREFIX));
     if (entry) return entry.slice(STREAM_TOKEN_PREFIX.length);
   }
   return undefined;

@@ -25,7 +25,8 @@ export class ApiError extends Error {
 
 // The catalogue: one function per error, so the table of what the API can answer lives here.
 export const errors = {
-  validation: (detail: string, fields: FieldError[]) => new ApiError(400, 'validation', 'Invalid request', detail, fields),
+  validation: (detail: string, fields: FieldError[]) =>
+    new ApiError(400, 'validation', 'Invalid request', detail, fields),
   malformedJson: (detail: string) => new ApiError(400, 'malformed-json', 'Malformed JSON body', detail),
   unauthenticated: (detail = 'a valid bearer token is required') =>
     new ApiError(401, 'unauthenticated', 'Authentication required', detail),
@@ -33,7 +34,8 @@ export const errors = {
   forbidden: (detail: string) => new ApiError(403, 'forbidden', 'Not allowed', detail),
   notFound: (detail: string) => new ApiError(404, 'not-found', 'Not found', detail),
   conflict: (detail: string) => new ApiError(409, 'conflict', 'Conflict', detail),
-  unsupportedMediaType: (detail: string) => new ApiError(415, 'unsupported-media-type', 'Unsupported media type', detail),
+  unsupportedMediaType: (detail: string) =>
+    new ApiError(415, 'unsupported-media-type', 'Unsupported media type', detail),
   payloadTooLarge: (detail: string) => new ApiError(413, 'payload-too-large', 'Payload too large', detail),
   rateLimited: (detail: string) => new ApiError(429, 'rate-limited', 'Too many requests', detail),
   unavailable: (detail: string) => new ApiError(503, 'unavailable', 'Service unavailable', detail),

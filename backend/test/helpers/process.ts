@@ -60,7 +60,13 @@ export function startBackend(
       clearTimeout(timer);
       child.stdout!.off('data', onData);
       child.removeAllListeners('exit');
-      resolve({ url: match[1]!.replace('localhost', '127.0.0.1'), port: Number(match[2]), child, output: () => output, stop });
+      resolve({
+        url: match[1]!.replace('localhost', '127.0.0.1'),
+        port: Number(match[2]),
+        child,
+        output: () => output,
+        stop,
+      });
     };
     child.stdout!.on('data', onData);
   });

@@ -7,7 +7,9 @@ export function connect(url: string, opts: { protocols?: string[]; headers?: Rec
     // listen from the start: a server may speak first, before the caller gets the socket
     inbox(socket);
     socket.once('open', () => resolve(socket));
-    socket.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+    socket.once('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })),
+    );
     socket.once('error', reject);
   });
 }
@@ -26,10 +28,11 @@ function makeInbox(socket: WebSocket) {
   socket.on('message', (data) => {
     const message = JSON.parse(String(data));
     messages.push(message);
-    for (const w of [...waiters]) if (w.pred(message)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(message);
-    }
+    for (const w of [...waiters])
+      if (w.pred(message)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(message);
+      }
   });
   return {
     messages,
@@ -37,7 +40,13 @@ function makeInbox(socket: WebSocket) {
       const found = messages.find(pred);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages).slice(0, 500)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages).slice(0, 500)}`),
+            ),
+          timeoutMs,
+        );
         waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
       });
     },
@@ -45,4 +54,6 @@ function makeInbox(socket: WebSocket) {
 }
 
 export const closed = (socket: WebSocket) =>
-  new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );

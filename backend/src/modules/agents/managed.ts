@@ -39,7 +39,9 @@ async function ensureRow(db: Db, port: number): Promise<repo.AgentRow> {
       }),
     );
     if (row) return row;
-    throw new Error(`an unmanaged agent is already named "${MANAGED_AGENT_NAME}"; rename it to let NOP start its local agent`);
+    throw new Error(
+      `an unmanaged agent is already named "${MANAGED_AGENT_NAME}"; rename it to let NOP start its local agent`,
+    );
   }
   await db.transaction(async (tx) => {
     const { rows } = await tx.query(

@@ -70,7 +70,14 @@ export async function syncChecks(tx: Queryable, agentId: string, checks: CheckSp
 /** Returns undefined when the name is taken. */
 export async function insertAgent(
   tx: Queryable,
-  agent: { name: string; type: AgentType; ownerId: string | null; managed: boolean; checks: CheckSpec[]; tokenHash: string },
+  agent: {
+    name: string;
+    type: AgentType;
+    ownerId: string | null;
+    managed: boolean;
+    checks: CheckSpec[];
+    tokenHash: string;
+  },
 ): Promise<AgentRow | undefined> {
   const config: AgentConfig = { version: 1, checks: agent.checks };
   const { rows } = await tx.query<AgentRow>(

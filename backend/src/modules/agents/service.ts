@@ -1,9 +1,4 @@
-import {
-  CHECK_TYPE_OF_AGENT,
-  type AgentAction,
-  type AgentType,
-  type CheckSpec,
-} from '@nop/protocol';
+import { CHECK_TYPE_OF_AGENT, type AgentAction, type AgentType, type CheckSpec } from '@nop/protocol';
 import type { Bus } from '../../bus/bus.ts';
 import { CHANNELS } from '../../bus/bus.ts';
 import type { Db } from '../../db/db.ts';

@@ -45,7 +45,11 @@ export const MetricsQuery = z
     // by default about 300 points, whole seconds
     const stepMs = q.step ?? Math.max(1000, Math.ceil((to - from) / 300 / 1000) * 1000);
     if ((to - from) / stepMs > MAX_POINTS)
-      ctx.addIssue({ code: 'custom', path: ['step'], message: `too small for the range: at most ${MAX_POINTS} points` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['step'],
+        message: `too small for the range: at most ${MAX_POINTS} points`,
+      });
     return { agentId: q.agent_id, checkId: q.check_id, metric: q.metric, from, to, stepMs };
   });
 export type MetricsQuery = z.output<typeof MetricsQuery>;
