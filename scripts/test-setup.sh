@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs before `npm test` (npm's pretest): makes sure what the suite talks to is there.
-# - Debian's Chromium for the browser test, psql/pg_isready and redis-cli (installed when root);
+# - Debian's Chromium for the browser test, Prometheus' Pushgateway for the agent's export test,
+#   pg_isready and redis-cli (installed when root);
 # - PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, started when they are installed but down.
 # Idempotent and quick when everything is already in place.
 set -euo pipefail
@@ -22,6 +23,7 @@ packages=()
 [[ -x /usr/bin/chromium ]] || packages+=(chromium)
 command -v pg_isready >/dev/null || packages+=(postgresql-client)
 command -v redis-cli >/dev/null || packages+=(redis-tools)
+[[ -x /usr/bin/prometheus-pushgateway ]] || packages+=(prometheus-pushgateway)
 if ((${#packages[@]} > 0)); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     say "installing ${packages[*]}"
@@ -56,4 +58,4 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     exit 1
   fi
 fi
-say "chromium, PostgreSQL and Redis ready"
+say "chromium, pushgateway, PostgreSQL and Redis ready"

@@ -2,6 +2,7 @@ import type { CheckSpec } from '@nop/protocol';
 import { closeIcmpSockets, runCheck } from './checks/index.ts';
 import type { AgentSettings } from './config.ts';
 import { Link } from './link.ts';
+import { PushgatewayExporter } from './pushgateway.ts';
 import type { Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
 import { Scheduler } from './scheduler.ts';
@@ -13,6 +14,7 @@ export interface RunningAgent {
   metrics: AgentMetrics;
   link?: Link;
   server: StatusServer;
+  pusher?: PushgatewayExporter;
   /** stop checks, flush results (waiting up to 2 s for acks), close link and server */
   stop(): Promise<void>;
 }
@@ -76,6 +78,21 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
   });
   log.info(`listening on ${server.url}`);
 
+  const pusher = settings.pushgateway
+    ? new PushgatewayExporter({
+        url: settings.pushgateway,
+        instance: settings.name,
+        registry: metrics.registry,
+        intervalMs: settings.pushInterval,
+        log,
+        beforePush: () => {
+          metrics.setUnacked(link?.outbox.pending ?? 0);
+          metrics.setRunning(scheduler.running);
+        },
+      })
+    : undefined;
+  pusher?.start();
+
   if (settings.backend && settings.token) {
     if (settings.checks.length > 0)
       log.info(
@@ -102,6 +119,7 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
     metrics,
     link,
     server,
+    pusher,
     async stop() {
       scheduler.stop();
       // Let runs in flight finish briefly; abort the rest and keep their "aborted" results out.
@@ -111,6 +129,7 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
         scheduler.abortRuns();
       }
       await link?.close(DRAIN_MS);
+      await pusher?.stop();
       await server.close();
       closeIcmpSockets();
     },

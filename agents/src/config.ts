@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { CheckSpec } from '@nop/protocol';
+import { CheckSpec, Duration } from '@nop/protocol';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { splitHostPort } from './checks/target.ts';
@@ -19,6 +19,7 @@ export const ENV_OVERRIDES = {
   NOP_AGENT_TOKEN: 'token',
   NOP_AGENT_NAME: 'name',
   NOP_AGENT_LISTEN: 'listen',
+  PROM_PUSHGATEWAY: 'pushgateway',
 } as const;
 
 const Listen = z
@@ -35,6 +36,9 @@ export const AgentSettingsSchema = z
     backend: z.url({ protocol: /^(https?|wss?)$/, error: 'must be an http(s):// or ws(s):// URL' }).optional(),
     token: z.string().min(1, 'must not be empty').optional(),
     listen: Listen.default(DEFAULT_LISTEN),
+    /** Prometheus Pushgateway to push /metrics to (job nop-agent, instance = agent name) */
+    pushgateway: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+    pushInterval: Duration.default(15_000),
     checks: z.array(CheckSpec).max(10_000).default([]),
   })
   .superRefine((settings, ctx) => {

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgent, type RunningAgent } from '../src/agent.ts';
+import { loadConfig } from '../src/config.ts';
+import { silentLogger } from '../src/log.ts';
+import { tempDir, writeFile } from './helpers.ts';
+
+const PUSHGATEWAY = process.env.PUSHGATEWAY_BIN ?? '/usr/bin/prometheus-pushgateway';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+// A real Prometheus Pushgateway (Debian's) on loopback receives the agent's metrics.
+describe('Pushgateway export', () => {
+  let gateway: ChildProcess;
+  let url: string;
+  let agent: RunningAgent;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    gateway = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      if (
+        await fetch(`${url}/-/ready`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${PUSHGATEWAY} did not become ready`);
+  });
+  afterAll(async () => {
+    await agent?.stop();
+    gateway?.kill();
+  });
+
+  it('pushes probe metrics grouped by job nop-agent and instance = agent name', async () => {
+    const file = writeFile(
+      tempDir('nop-push-'),
+      'agent.yaml',
+      `name: push-test\nlisten: 127.0.0.1:0\npushInterval: 200ms\nchecks:\n  - id: ping-lo\n    type: icmp\n    target: 127.0.0.1\n    interval: 100ms\n    count: 1\n`,
+    );
+    const settings = loadConfig({ file, env: { PROM_PUSHGATEWAY: url } });
+    expect(settings.pushgateway).toBe(url);
+    agent = await startAgent(settings, silentLogger);
+
+    const pushed = async () => (await fetch(`${url}/metrics`)).text();
+    await expect.poll(pushed, { timeout: 5000 }).toMatch(/probe_success\{[^}]*check="ping-lo"[^}]*\} 1/);
+    const text = await pushed();
+    expect(text).toMatch(
+      /probe_success\{[^}]*instance="push-test"[^}]*job="nop-agent"|job="nop-agent"[^}]*instance="push-test"/,
+    );
+    expect(agent.pusher!.pushes).toBeGreaterThan(0);
+  });
+
+  it('refuses a Pushgateway URL that is not http(s), naming the variable', () => {
+    expect(() =>
+      loadConfig({
+        file: writeFile(tempDir('nop-push-'), 'a.yaml', 'name: a\n'),
+        env: { PROM_PUSHGATEWAY: 'ftp://x' },
+      }),
+    ).toThrow(/PROM_PUSHGATEWAY/);
+  });
+});
