@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckResult, CheckSpec } from '@nop/protocol';
 import { CheckSpec as CheckSpecSchema } from '@nop/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Scheduler, spreadOffset } from './scheduler.ts';
+import { Scheduler, spreadOffset, spreadWindow } from './scheduler.ts';
 
 const spec = (id: string, interval: number, target = '127.0.0.1:1'): CheckSpec =>
   CheckSpecSchema.parse({ id, type: 'tcp', target, interval, timeout: 1000 });
@@ -81,7 +81,27 @@ describe('spreadOffset', () => {
   });
 });
 
+describe('spreadWindow', () => {
+  it('spreads a few checks over a second, many over the whole interval', () => {
+    expect(spreadWindow(60_000, 3)).toBe(1000);
+    expect(spreadWindow(60_000, 2_000)).toBe(20_000);
+    expect(spreadWindow(60_000, 10_000)).toBe(60_000);
+    expect(spreadWindow(300, 3)).toBe(300);
+  });
+});
+
 describe('Scheduler', () => {
+  it('runs a handful of long-interval checks within a second of start', async () => {
+    const { scheduler, runs } = harness(4);
+    scheduler.apply(['a', 'b', 'c'].map((id) => spec(id, 60_000)));
+    const t0 = performance.now();
+    scheduler.start();
+    await sleep(1100);
+    scheduler.stop();
+    expect(runs.map((r) => r.id).sort()).toEqual(['a', 'b', 'c']);
+    for (const run of runs) expect(run.start - t0).toBeLessThan(1050);
+  });
+
   it('starts each check at its hashed offset into the interval', async () => {
     const { scheduler, runs } = harness(1);
     const checks = ['alpha', 'beta', 'gamma'].map((id) => spec(id, 300));

@@ -43,6 +43,17 @@ export function spreadOffset(checkId: string, intervalMs: number): number {
   return hash % Math.max(1, Math.floor(intervalMs));
 }
 
+/**
+ * The window first runs are spread over: the whole interval for many checks, but no wider than
+ * 10 ms per check (at most ~100 starts a second), so a handful of checks report within a second
+ * of start instead of waiting up to a full interval.
+ */
+export const START_SPREAD_PER_CHECK_MS = 10;
+export const MIN_START_SPREAD_MS = 1000;
+export function spreadWindow(intervalMs: number, checkCount: number): number {
+  return Math.min(intervalMs, Math.max(MIN_START_SPREAD_MS, checkCount * START_SPREAD_PER_CHECK_MS));
+}
+
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
   private readonly waiting: Entry[] = [];
@@ -154,7 +165,7 @@ export class Scheduler {
   }
 
   private plan(entry: Entry, now: number): void {
-    entry.due = now + spreadOffset(entry.spec.id, entry.spec.interval);
+    entry.due = now + spreadOffset(entry.spec.id, spreadWindow(entry.spec.interval, this.entries.size));
     this.arm(entry);
   }
 
