@@ -22,7 +22,7 @@ import { streamRoutes } from './modules/stream/routes.ts';
 import { dashboard } from './web/static.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'NOP_AUTH_RATE_LIMIT' | 'NOP_PUBLIC_URL'>;
+  config: Pick<Config, 'NOP_AUTH_RATE_LIMIT' | 'NOP_PUBLIC_URL'> & Partial<Pick<Config, 'NOP_SIGNUP'>>;
   db: Db;
   bus: Bus;
   jwt: JwtService;
@@ -58,7 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const telemetry = createTelemetry();
   telemetry.instrument(app);
-  const auth = createAuthService(deps.db, deps.jwt);
+  const auth = createAuthService(deps.db, deps.jwt, deps.config.NOP_SIGNUP);
   const agents = createAgentService(deps.db, deps.bus);
   const ingest = createIngest(deps.db, deps.bus, (n) => telemetry.ingested.inc(n));
 

@@ -27,6 +27,7 @@ const EnvSchema = z
     NOP_ADMIN_EMAIL: z.email().optional(),
     NOP_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     NOP_MANAGED_AGENT: bool.optional(),
+    NOP_SIGNUP: z.enum(['open', 'closed']).default('open'),
     NOP_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
     NOP_PUBLIC_URL: z.url().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

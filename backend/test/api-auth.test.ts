@@ -180,3 +180,26 @@ describe('auth rate limit', () => {
     expect(codes).toEqual([401, 401, 401, 429, 429]);
   });
 });
+
+describe('closed sign-up (NOP_SIGNUP=closed)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { signup: 'closed' });
+  });
+  afterAll(() => t?.close());
+
+  it('lets the first account in (as admin) and refuses later sign-ups with 403, writing nothing', async () => {
+    const first = await signup(t.app, 'founder');
+    expect(first.user.role).toBe('admin');
+    const later = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      payload: { name: 'x', email: 'late@example.test', password: 'long enough' },
+    });
+    expect(later.statusCode).toBe(403);
+    expect(later.headers['content-type']).toContain('application/problem+json');
+    expect(later.json().detail).toContain('NOP_SIGNUP=closed');
+    const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+    expect(rows[0]!.n).toBe(1);
+  });
+});

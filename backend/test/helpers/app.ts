@@ -17,12 +17,15 @@ export interface TestApp {
 }
 
 /** The real app on a real database (PGlite or PostgreSQL) with the in-process bus. */
-export async function createTestApp(engine: Engine, opts: { rateLimit?: number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  engine: Engine,
+  opts: { rateLimit?: number; signup?: 'open' | 'closed' } = {},
+): Promise<TestApp> {
   const { db, cleanup } = await openTestDb(engine);
   const bus = createMemoryBus();
   const jwt = createJwtService(TEST_SECRET, 3600);
   const app = await buildApp({
-    config: { NOP_AUTH_RATE_LIMIT: opts.rateLimit ?? 10_000, NOP_PUBLIC_URL: undefined },
+    config: { NOP_AUTH_RATE_LIMIT: opts.rateLimit ?? 10_000, NOP_PUBLIC_URL: undefined, NOP_SIGNUP: opts.signup },
     db,
     bus,
     jwt,

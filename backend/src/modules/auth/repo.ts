@@ -20,6 +20,15 @@ export async function findUserById(db: Queryable, id: string): Promise<UserRow |
   return rows[0];
 }
 
+/** Serialises signups (a transaction-scoped advisory lock, re-entrant within the transaction). */
+export async function lockSignups(tx: Queryable) {
+  await tx.query('SELECT pg_advisory_xact_lock(727002)');
+}
+
+export async function hasUsers(tx: Queryable): Promise<boolean> {
+  return (await tx.query('SELECT 1 FROM users LIMIT 1')).rows.length > 0;
+}
+
 /**
  * Inserts a user; the first user ever becomes admin. The advisory lock makes "first" exact when
  * two signups race on different replicas. Returns undefined when the email is taken.
@@ -28,7 +37,7 @@ export async function insertUser(
   tx: Queryable,
   user: { name: string; email: string; passwordHash: string; role?: 'admin' | 'user' },
 ): Promise<UserRow | undefined> {
-  await tx.query('SELECT pg_advisory_xact_lock(727002)');
+  await lockSignups(tx);
   const { rows } = await tx.query<UserRow>(
     `INSERT INTO users (name, email, password_hash, role)
      VALUES ($1, $2, $3, COALESCE($4, CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'user' ELSE 'admin' END))

@@ -52,3 +52,23 @@ describe('dashboard files', () => {
     expect((await app.inject({ url: '/api/v1/agents' })).statusCode).toBe(401);
   });
 });
+
+describe('readiness', () => {
+  it('answers /readyz with a 503 problem naming the engine when the database is gone', async () => {
+    const test = await openTestDb('pglite');
+    const app = await buildApp({
+      config: { NOP_AUTH_RATE_LIMIT: 100, NOP_PUBLIC_URL: undefined },
+      db: test.db,
+      bus: createMemoryBus(),
+      jwt: createJwtService('x'.repeat(32), 60),
+    });
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    await test.db.close();
+    const down = await app.inject({ url: '/readyz' });
+    expect(down.statusCode).toBe(503);
+    expect(down.headers['content-type']).toContain('application/problem+json');
+    expect(down.json().detail).toContain('pglite');
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    await app.close();
+  });
+});
