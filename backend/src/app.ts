@@ -31,6 +31,8 @@ export interface AppDeps {
   /** a pino logger; none (silent) in tests */
   logger?: FastifyBaseLogger;
   dashboardRoot?: string;
+  /** told about every route as it is registered (the OpenAPI drift test lists them) */
+  onRoute?: (method: string, url: string) => void;
 }
 
 export interface Services {
@@ -53,6 +55,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
   });
   installErrorHandlers(app);
+  if (deps.onRoute)
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) deps.onRoute!(method, route.url);
+    });
   // The API speaks JSON only: any other body is a 415, not a string for the schemas to trip over.
   app.removeContentTypeParser('text/plain');
 

@@ -11,14 +11,16 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /** A duration written as "10s"/"500ms" or as a number of milliseconds; always parsed to ms. */
-export const Duration = z.union([
-  z.number().positive().max(86_400_000),
-  z.string().transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 500ms, 10s, 1m` });
-      return z.NEVER;
-    }
-    return ms;
-  }),
-]);
+export const Duration = z
+  .union([
+    z.number().positive().max(86_400_000),
+    z.string().transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 500ms, 10s, 1m` });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  ])
+  .describe('a duration: "500ms", "10s", "1m", "2h", or a number of milliseconds');
