@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type App } from './app.ts';
 import { openBus } from './bus/open.ts';
 import type { Config } from './config.ts';
+import { lockDataDir } from './db/data-lock.ts';
 import { migrateUp } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
 import { startManagedAgent, type ManagedAgent } from './modules/agents/managed.ts';
@@ -21,38 +22,45 @@ export interface Platform {
  * Redis), starts the HTTP server and, in embedded mode, the managed local agent.
  */
 export async function startPlatform(config: Config, logger: FastifyBaseLogger): Promise<Platform> {
-  const db = await openDb(config);
-  const applied = await migrateUp(db);
-  logger.info({ engine: db.engine, applied }, 'database ready');
-
-  const bus = await openBus(config, (err) => logger.error({ err }, 'bus error'));
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
-  redis?.on('error', (err) => logger.error({ err }, 'redis error'));
-  const jwt = createJwtService(resolveJwtSecret(config.JWT_SECRET, config.NOP_DATA_DIR), config.NOP_TOKEN_TTL);
-
-  const app = await buildApp({ config, db, bus, jwt, redis, logger });
-  if (config.NOP_ADMIN_EMAIL && config.NOP_ADMIN_PASSWORD) {
-    const created = await app.services.auth.ensureAdmin(config.NOP_ADMIN_EMAIL, config.NOP_ADMIN_PASSWORD);
-    if (created) logger.info({ email: config.NOP_ADMIN_EMAIL }, 'admin account created');
-  }
-  await app.listen({ host: config.HOST, port: config.PORT });
-  const port = (app.server.address() as { port: number }).port;
-  const url = `http://localhost:${port}`;
-
-  const managedAgent = config.NOP_MANAGED_AGENT
-    ? await startManagedAgent({ db, bus, agents: app.services.agents, port, log: logger })
-    : undefined;
-
-  return {
-    app,
-    url,
-    managedAgent,
-    async close() {
-      await managedAgent?.close();
-      await app.close();
-      await bus.close();
-      redis?.disconnect();
-      await db.close();
-    },
+  // What has been opened is closed again, newest first, on stop or when a later step fails.
+  const opened: Array<() => unknown> = [];
+  const closeAll = async () => {
+    for (const close of opened.splice(0).reverse()) await close();
   };
+  try {
+    // embedded mode: PGlite's folder belongs to one process
+    if (!config.DATABASE_URL) opened.push(lockDataDir(config.NOP_DATA_DIR));
+    const db = await openDb(config);
+    opened.push(() => db.close());
+    const applied = await migrateUp(db);
+    logger.info({ engine: db.engine, applied }, 'database ready');
+
+    const bus = await openBus(config, (err) => logger.error({ err }, 'bus error'));
+    opened.push(() => bus.close());
+    const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 }) : undefined;
+    if (redis) {
+      redis.on('error', (err) => logger.error({ err }, 'redis error'));
+      opened.push(() => redis.disconnect());
+    }
+    const jwt = createJwtService(resolveJwtSecret(config.JWT_SECRET, config.NOP_DATA_DIR), config.NOP_TOKEN_TTL);
+
+    const app = await buildApp({ config, db, bus, jwt, redis, logger });
+    opened.push(() => app.close());
+    if (config.NOP_ADMIN_EMAIL && config.NOP_ADMIN_PASSWORD) {
+      const created = await app.services.auth.ensureAdmin(config.NOP_ADMIN_EMAIL, config.NOP_ADMIN_PASSWORD);
+      if (created) logger.info({ email: config.NOP_ADMIN_EMAIL }, 'admin account created');
+    }
+    await app.listen({ host: config.HOST, port: config.PORT });
+    const port = (app.server.address() as { port: number }).port;
+
+    const managedAgent = config.NOP_MANAGED_AGENT
+      ? await startManagedAgent({ db, bus, agents: app.services.agents, port, log: logger })
+      : undefined;
+    if (managedAgent) opened.push(() => managedAgent.close());
+
+    return { app, url: `http://localhost:${port}`, managedAgent, close: closeAll };
+  } catch (error) {
+    await closeAll().catch((err) => logger.warn({ err }, 'cleanup after a failed start'));
+    throw error;
+  }
 }

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type BackendProcess } from './helpers/process.ts';
 import { connect, inbox } from './helpers/ws.ts';
@@ -24,12 +27,20 @@ const alive = (pid: number) => {
 describe('embedded platform', () => {
   let backend: BackendProcess;
   let startedAt: number;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nop-embedded-'));
 
   beforeAll(async () => {
     startedAt = Date.now();
-    backend = await startBackend({ NOP_ADMIN_EMAIL: 'admin@example.test', NOP_ADMIN_PASSWORD: 'admin password' });
+    backend = await startBackend({
+      NOP_DATA_DIR: dataDir,
+      NOP_ADMIN_EMAIL: 'admin@example.test',
+      NOP_ADMIN_PASSWORD: 'admin password',
+    });
   }, 60_000);
-  afterAll(() => backend?.stop());
+  afterAll(async () => {
+    await backend?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('creates the admin from the environment, and a live result from each sample check reaches a WebSocket client within 10 s', async () => {
     const login = await fetch(`${backend.url}/api/v1/auth/login`, {
@@ -115,6 +126,15 @@ describe('embedded platform', () => {
     });
     await expect.poll(status, { timeout: 5000 }).toBe('online');
     expect(childrenOf(backend.child.pid!)).toHaveLength(1);
+  });
+
+  it('refuses to start a second NOP on the same data folder, with one line naming the owner', async () => {
+    const second = await startBackend({ NOP_DATA_DIR: dataDir }).catch((error: Error) => error);
+    expect(second).toBeInstanceOf(Error);
+    expect(String(second)).toContain(
+      `nop: could not start: the data folder ${dataDir} is in use by another NOP (pid ${backend.child.pid})`,
+    );
+    expect((await fetch(`${backend.url}/readyz`)).status).toBe(200);
   });
 
   it('stops everything on Ctrl-C, the agent included', async () => {
