@@ -22,7 +22,8 @@ import { streamRoutes } from './modules/stream/routes.ts';
 import { dashboard } from './web/static.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'NOP_AUTH_RATE_LIMIT' | 'NOP_PUBLIC_URL'> & Partial<Pick<Config, 'NOP_SIGNUP'>>;
+  config: Pick<Config, 'NOP_AUTH_RATE_LIMIT' | 'NOP_PUBLIC_URL'> &
+    Partial<Pick<Config, 'NOP_SIGNUP' | 'NOP_TRUST_PROXY'>>;
   db: Db;
   bus: Bus;
   jwt: JwtService;
@@ -48,7 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: 4 * 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-* only when told a proxy sets them; else a client could pose as any address
+    trustProxy: deps.config.NOP_TRUST_PROXY ?? false,
     // health checks and scrapes arrive every few seconds: logging them would drown everything else
     logController: new LogController({
       disableRequestLogging: (request) => /^\/(healthz|readyz|metrics)\b/.test(request.url),

@@ -30,6 +30,8 @@ const EnvSchema = z
     NOP_SIGNUP: z.enum(['open', 'closed']).default('open'),
     NOP_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
     NOP_PUBLIC_URL: z.url().optional(),
+    // Only behind a reverse proxy: otherwise anyone could pick their address (and dodge rate limits)
+    NOP_TRUST_PROXY: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

@@ -179,6 +179,16 @@ describe('auth rate limit', () => {
     }
     expect(codes).toEqual([401, 401, 401, 429, 429]);
   });
+
+  it('is not dodged by a forged X-Forwarded-For (no proxy is trusted by default)', async () => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'x-forwarded-for': '203.0.113.77' },
+      payload: { email: 'x@example.test', password: 'guess' },
+    });
+    expect(r.statusCode).toBe(429);
+  });
 });
 
 describe('closed sign-up (NOP_SIGNUP=closed)', () => {
