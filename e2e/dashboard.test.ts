@@ -48,6 +48,13 @@ describe('dashboard in a real browser', () => {
       }),
     );
 
+    // the page must run clean: no script errors, no Content-Security-Policy violations
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+
     await page.goto(platform.url);
     await page.waitForURL(/\/login/);
     await page.getByRole('link', { name: /sign up|create/i }).click();
@@ -78,5 +85,6 @@ describe('dashboard in a real browser', () => {
     for (const check of ['ping-loopback', 'tcp-backend'])
       await expect.poll(() => page.locator(`[data-check="local/${check}"]`).count()).toBe(1);
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-live.png'), fullPage: true });
+    expect(problems).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { STREAM_SUBPROTOCOL } from '@nop/protocol';
@@ -70,6 +71,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const agents = createAgentService(deps.db, deps.bus);
   const ingest = createIngest(deps.db, deps.bus, (n) => telemetry.ingested.inc(n));
 
+  // Security headers; the dashboard loads only its own scripts and talks only to its own origin.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        upgradeInsecureRequests: null, // embedded mode serves plain http on localhost
+      },
+    },
+    strictTransportSecurity: false, // TLS ends at a proxy in production; HSTS belongs there
+  });
   await app.register(rateLimit, {
     global: false,
     ...(deps.redis ? { redis: deps.redis, nameSpace: 'nop-rate-limit-' } : {}),

@@ -34,6 +34,9 @@ describe('dashboard files', () => {
     const index = await app.inject({ url: '/' });
     expect(index.statusCode).toBe(200);
     expect(index.body).toContain('id="root"');
+    expect(index.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(index.headers['x-content-type-options']).toBe('nosniff');
+    expect(index.headers['x-frame-options']).toBe('SAMEORIGIN');
     const asset = await app.inject({ url: '/assets/app.js' });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['content-type']).toContain('javascript');
