@@ -4,7 +4,11 @@ import { defineConfig } from 'vitest/config';
 // tests in each package's test/ folder. Service tests start real processes, so they get time.
 export default defineConfig({
   test: {
-    include: ['{protocol,agents,backend,frontend}/{src,test}/**/*.test.{ts,tsx}', 'e2e/**/*.test.ts'],
+    include: [
+      '{protocol,agents,backend,frontend}/{src,test}/**/*.test.{ts,tsx}',
+      'e2e/**/*.test.ts',
+      'deploy/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

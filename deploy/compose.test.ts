@@ -1,0 +1,30 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const COMPOSE_FILE = fileURLToPath(new URL('./docker-compose.dev.yml', import.meta.url));
+const compose = (args: string[], env: Record<string, string> = {}) =>
+  run('docker-compose', ['-f', COMPOSE_FILE, ...args], { env: { ...process.env, ...env } });
+
+// No Docker engine here: Debian's docker-compose validates the file offline.
+describe('deploy/docker-compose.dev.yml', () => {
+  it('is a valid compose file with every service, the agent included', async () => {
+    const { stdout } = await compose(['--profile', 'agent', 'config', '--services'], { JWT_SECRET: 'x'.repeat(64) });
+    expect(stdout.trim().split('\n').sort()).toEqual([
+      'agent',
+      'backend',
+      'postgres',
+      'prometheus',
+      'pushgateway',
+      'redis',
+    ]);
+  });
+
+  it('refuses to run the backend without JWT_SECRET, saying so', async () => {
+    const failure = await compose(['config', '-q'], { JWT_SECRET: '' }).catch((error) => error);
+    expect(failure.code).not.toBe(0);
+    expect(failure.stderr).toContain('set JWT_SECRET');
+  });
+});
