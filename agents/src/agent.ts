@@ -1,8 +1,13 @@
-import type { CheckSpec } from '@nop/protocol';
+import type { CheckResult, CheckSpec } from '@nop/protocol';
 import { closeIcmpSockets, runCheck } from './checks/index.ts';
 import type { AgentSettings } from './config.ts';
 import { Link } from './link.ts';
 import { PushgatewayExporter } from './pushgateway.ts';
+import { DiskSpool } from './spool.ts';
+import { DiagnosticCaptures } from './diagnostics.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { type ControlTarget, controlHandler } from './control-api.ts';
+import { RedisChannel } from './redis-channel.ts';
 import type { Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
 import { Scheduler } from './scheduler.ts';
@@ -15,6 +20,7 @@ export interface RunningAgent {
   link?: Link;
   server: StatusServer;
   pusher?: PushgatewayExporter;
+  reloadFile(): boolean;
   /** stop checks, flush results (waiting up to 2 s for acks), close link and server */
   stop(): Promise<void>;
 }
@@ -31,21 +37,45 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
   const startedAt = Date.now();
   let accepting = true;
   let link: Link | undefined;
+  let redis: RedisChannel | undefined;
 
+  const record = (result: CheckResult, spec: CheckSpec, elapsedMs?: number) => {
+    if (!accepting) return;
+    metrics.observe(result, spec, elapsedMs);
+    redis?.publish(result);
+    if (link) link.push(result);
+    else log.debug({ result }, 'result');
+  };
+  // a traceroute when a ping/HTTP/TCP check starts failing, recorded like any result
+  const diagnostics = settings.diagnosticTraces
+    ? new DiagnosticCaptures({
+        run: runCheck,
+        onResult: (result, spec) => {
+          log.info(
+            { check: spec.id, target: spec.target, fingerprint: result.trace?.fingerprint },
+            'diagnostic traceroute',
+          );
+          record(result, spec);
+        },
+      })
+    : undefined;
   const scheduler = new Scheduler({
     run: runCheck,
     onResult: (result, spec, elapsedMs) => {
-      if (!accepting) return;
-      metrics.observe(result, spec, elapsedMs);
-      if (link) link.push(result);
-      else log.debug({ result }, 'result');
+      record(result, spec, elapsedMs);
+      if (!accepting || !diagnostics) return;
+      const suppressed = diagnostics.suppressed;
+      if (diagnostics.observe(result, spec)) metrics.countDiagnostic('taken');
+      else if (diagnostics.suppressed > suppressed) metrics.countDiagnostic('suppressed');
     },
     onError: (error, spec) => log.error({ err: error, check: spec.id }, 'check run failed'),
+    onStart: (_spec, latenessMs) => metrics.observeLateness(latenessMs),
   });
   const target = {
     apply: (checks: CheckSpec[]) => {
       const counts = scheduler.apply(checks);
       metrics.retain(checks.map((c) => c.id));
+      diagnostics?.retain(checks.map((c) => c.id));
       return counts;
     },
     start: () => scheduler.start(),
@@ -56,12 +86,24 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
     },
   };
 
+  const linkedToBackend = Boolean(settings.backend && settings.token);
+  const control: ControlTarget = {
+    linkedToBackend,
+    apply: target.apply,
+    command: (command) => target[command](),
+    state: () => ({ running: scheduler.running, checks: scheduler.size }),
+  };
+
+  // gauges that are cheaper to read when someone looks (a scrape or a push) than to keep current
+  const refreshGauges = () => {
+    metrics.setUnacked(link?.outbox.pending ?? 0);
+    metrics.setSpoolBytes(link?.outbox.spooledBytes ?? 0);
+    metrics.setRunning(scheduler.running);
+  };
   const server = await startStatusServer(settings.listen, {
     registry: metrics.registry,
-    beforeScrape: () => {
-      metrics.setUnacked(link?.outbox.pending ?? 0);
-      metrics.setRunning(scheduler.running);
-    },
+    handle: controlHandler(settings.controlToken, control),
+    beforeScrape: refreshGauges,
     health: () => ({
       status: 'ok',
       agent: settings.name,
@@ -85,15 +127,22 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
         registry: metrics.registry,
         intervalMs: settings.pushInterval,
         log,
-        beforePush: () => {
-          metrics.setUnacked(link?.outbox.pending ?? 0);
-          metrics.setRunning(scheduler.running);
-        },
+        beforePush: refreshGauges,
       })
     : undefined;
   pusher?.start();
 
-  if (settings.backend && settings.token) {
+  if (settings.redis) {
+    redis = new RedisChannel(settings.redis, {
+      prefix: settings.redisPrefix,
+      agent: settings.name,
+      target: control,
+      log,
+    });
+    await redis.start().catch((err) => log.warn({ err }, 'redis unreachable: results are not published there'));
+  }
+
+  if (linkedToBackend && settings.backend && settings.token) {
     if (settings.checks.length > 0)
       log.info(
         { ignored: settings.checks.length },
@@ -105,8 +154,18 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
       target,
       log,
       onConnectedChange: (connected) => metrics.setConnected(connected),
-      outbox: { onDrop: (count) => metrics.addDropped(count) },
+      outbox: {
+        onDrop: (count) => metrics.addDropped(count),
+        spool: settings.spoolDir ? new DiskSpool(settings.spoolDir) : undefined,
+        maxBytes: settings.spoolMaxBytes,
+      },
     });
+    if (link.outbox.restored)
+      log.info(
+        { batches: link.outbox.restored, results: link.outbox.pending },
+        'spool: re-sending results of an earlier run',
+      );
+    if (!settings.spoolDir) log.info('no spoolDir: unacked results are kept in memory only (set NOP_AGENT_SPOOL_DIR)');
     link.start();
   } else {
     target.apply(settings.checks);
@@ -120,6 +179,20 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
     link,
     server,
     pusher,
+    /** SIGHUP: re-reads the YAML file; a bad file is refused in one line and the running checks stay */
+    reloadFile(): boolean {
+      if (!settings.file || linkedToBackend) return false;
+      try {
+        const fresh = loadConfig({ file: settings.file });
+        const counts = target.apply(fresh.checks);
+        log.info({ file: settings.file, ...counts }, 'config reloaded');
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        log.error(`${error.message} (the running config stays)`);
+        return false;
+      }
+    },
     async stop() {
       scheduler.stop();
       // Let runs in flight finish briefly; abort the rest and keep their "aborted" results out.
@@ -128,8 +201,10 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
         accepting = false;
         scheduler.abortRuns();
       }
+      await diagnostics?.stop();
       await link?.close(DRAIN_MS);
       await pusher?.stop();
+      await redis?.close();
       await server.close();
       closeIcmpSockets();
     },

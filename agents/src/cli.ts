@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { CheckResult } from '@nop/protocol';
 import { startAgent } from './agent.ts';
 import { closeIcmpSockets, runCheck } from './checks/index.ts';
+import { checkCommand } from './cli-check.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { loadDotEnv } from './env.ts';
 import { createLogger } from './log.ts';
@@ -14,6 +15,7 @@ Usage:
   nop-agent --config FILE --once   run every check of FILE once, print one JSON result per line,
                                    exit 0 if all succeeded, 1 otherwise
   nop-agent                        run linked to a backend configured by the environment alone
+  nop-agent check TYPE TARGET ...  run one check now, print it like ping/curl/dig (check --help)
   nop-agent --help | --version
 
 Options:
@@ -28,6 +30,11 @@ Environment (overrides the file; agents/.env is read when present):
   NOP_AGENT_NAME      agent name (metrics label); default the host name
   NOP_AGENT_LISTEN    host:port of /health and /metrics; default 127.0.0.1:9101 (port 0 = any)
   NOP_AGENT_MANAGED   1 = exit when stdin closes (for an agent run as a child of the backend)
+  NOP_AGENT_SPOOL_DIR keep unacked results on disk here (survives outages and restarts)
+  NOP_AGENT_CONTROL_TOKEN  enables PUT /config and POST /commands on the status port
+  PROM_PUSHGATEWAY    push metrics to this Pushgateway
+  REDIS_URL           publish results to Redis, take commands from <prefix>:agent:<name>:commands
+  SIGHUP              re-reads --config FILE (a bad file is refused; the running checks stay)
   LOG_LEVEL           pino level (info); logs go to stderr
 
 Exit codes: 0 ok, 1 a check failed (--once) or a runtime error, 2 bad usage or config.
@@ -35,6 +42,7 @@ Exit codes: 0 ok, 1 a check failed (--once) or a runtime error, 2 bad usage or c
 
 export async function main(argv: string[]): Promise<number | undefined> {
   loadDotEnv();
+  if (argv[0] === 'check') return checkCommand(argv.slice(1));
   let args;
   try {
     args = parseArgs({
@@ -118,6 +126,7 @@ async function runForever(
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => agent?.reloadFile());
   if (process.env.NOP_AGENT_MANAGED === '1') {
     // The backend holds our stdin: when it goes away (even by crashing) so must we.
     let orphanedOnce = false;

@@ -83,49 +83,49 @@ checks:
     [
       'a bad duration',
       'checks:\n  - { id: a, type: icmp, target: 127.0.0.1, interval: 10x }\n',
-      'FILE: checks[0].interval: "10x" is not a duration like 500ms, 10s, 1m',
+      'FILE:2: checks[0].interval: "10x" is not a duration like 500ms, 10s, 1m',
     ],
     [
       'an unknown check type',
       'checks:\n  - { id: a, type: ftp, target: x }\n',
-      'FILE: checks[0].type: "ftp": must be one of icmp, http, tcp, dns',
+      'FILE:2: checks[0].type: "ftp": must be one of icmp, http, tcp, dns, traceroute, interface',
     ],
-    ['a missing target', 'checks:\n  - { id: a, type: tcp }\n', 'FILE: checks[0].target: is required'],
+    ['a missing target', 'checks:\n  - { id: a, type: tcp }\n', 'FILE:2: checks[0].target: is required'],
     [
       'a tcp target without port',
       'checks:\n  - { id: a, type: tcp, target: "127.0.0.1" }\n',
-      'FILE: checks[0].target: "127.0.0.1" must be host:port',
+      'FILE:2: checks[0].target: "127.0.0.1" must be host:port',
     ],
     [
       'an unknown field',
       'checks:\n  - { id: a, type: icmp, target: x, intervall: 5s }\n',
-      'FILE: checks[0]: unknown field "intervall"',
+      'FILE:2: checks[0]: unknown field "intervall"',
     ],
-    ['an unknown top-level field', 'nmae: x\n', 'FILE: (top level): unknown field "nmae"'],
+    ['an unknown top-level field', 'nmae: x\n', 'FILE:1: (top level): unknown field "nmae"'],
     [
       'a bad check id',
       'checks:\n  - { id: "Bad Id", type: icmp, target: x }\n',
-      'FILE: checks[0].id: "Bad Id" must be 1-64 chars',
+      'FILE:2: checks[0].id: "Bad Id" must be 1-64 chars',
     ],
     [
       'a duplicate id',
       'checks:\n  - { id: a, type: icmp, target: x }\n  - { id: a, type: icmp, target: y }\n',
-      'FILE: checks[1].id: duplicate id "a" (also checks[0])',
+      'FILE:3: checks[1].id: duplicate id "a" (also checks[0])',
     ],
-    ['a backend without token', 'backend: http://127.0.0.1:8080\n', 'FILE: token: is required when backend is set'],
+    ['a backend without token', 'backend: http://127.0.0.1:8080\n', 'FILE:1: token: is required when backend is set'],
     [
       'a bad backend URL',
       'backend: ftp://x\ntoken: t\n',
-      'FILE: backend: "ftp://x" must be an http(s):// or ws(s):// URL',
+      'FILE:1: backend: "ftp://x" must be an http(s):// or ws(s):// URL',
     ],
-    ['a bad listen address', 'listen: localhost\n', 'FILE: listen: "localhost" must be host:port'],
+    ['a bad listen address', 'listen: localhost\n', 'FILE:1: listen: "localhost" must be host:port'],
     [
       'a negative count',
       'checks:\n  - { id: a, type: icmp, target: x, count: 0 }\n',
-      'FILE: checks[0].count: Too small',
+      'FILE:2: checks[0].count: Too small',
     ],
     ['a list at the top', '- a\n- b\n', 'FILE: the top level must be a mapping'],
-    ['broken YAML', 'checks:\n  - id: a\n   type: icmp\n', 'FILE: YAML line 3'],
+    ['broken YAML', 'checks:\n  - id: a\n   type: icmp\n', 'FILE:3: YAML'],
   ])('rejects %s in one line', (_what, text, expected) => {
     expect(errorOf(text)).toContain(expected);
   });

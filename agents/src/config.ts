@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CheckSpec, Duration } from '@nop/protocol';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { splitHostPort } from './checks/target.ts';
 
@@ -20,6 +20,10 @@ export const ENV_OVERRIDES = {
   NOP_AGENT_NAME: 'name',
   NOP_AGENT_LISTEN: 'listen',
   PROM_PUSHGATEWAY: 'pushgateway',
+  NOP_AGENT_SPOOL_DIR: 'spoolDir',
+  NOP_AGENT_CONTROL_TOKEN: 'controlToken',
+  REDIS_URL: 'redis',
+  NOP_REDIS_PREFIX: 'redisPrefix',
 } as const;
 
 const Listen = z
@@ -39,6 +43,24 @@ export const AgentSettingsSchema = z
     /** Prometheus Pushgateway to push /metrics to (job nop-agent, instance = agent name) */
     pushgateway: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
     pushInterval: Duration.default(15_000),
+    /** keep unacked results on disk here (survives backend outages and agent restarts); memory only when absent */
+    spoolDir: z.string().min(1).optional(),
+    /** the spool's size bound; the oldest batches are dropped first (and counted) */
+    spoolMaxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024),
+    /** enables the local control API (PUT /config, POST /commands) for callers with this bearer token */
+    controlToken: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** publish results to Redis and take commands from it */
+    redis: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    redisPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]+$/)
+      .default('nop'),
+    /** take a traceroute when a ping/HTTP/TCP check starts failing (rate-limited) */
+    diagnosticTraces: z.boolean().default(true),
     checks: z.array(CheckSpec).max(10_000).default([]),
   })
   .superRefine((settings, ctx) => {
@@ -77,7 +99,8 @@ export class ConfigError extends Error {
 
 export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): AgentSettings {
   const env = options.env ?? process.env;
-  const raw: Record<string, unknown> = options.file ? readYaml(options.file) : {};
+  const doc = options.file ? readYaml(options.file) : undefined;
+  const raw: Record<string, unknown> = doc?.raw ?? {};
   const fromEnv = new Map<string, string>();
   for (const [variable, field] of Object.entries(ENV_OVERRIDES)) {
     const value = env[variable]?.trim();
@@ -89,11 +112,30 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     throw new ConfigError('nothing to run: give --config FILE, or set NOP_BACKEND_URL and NOP_AGENT_TOKEN');
 
   const parsed = AgentSettingsSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, raw, options.file, fromEnv));
+  if (!parsed.success)
+    throw new ConfigError(describeIssues(parsed.error.issues, raw, options.file, fromEnv, doc?.lineOf));
   return { ...parsed.data, name: parsed.data.name ?? defaultName(), file: options.file };
 }
 
-function readYaml(file: string): Record<string, unknown> {
+/** The checks part of a config sent at run time (PUT /config, the Redis channel): YAML or JSON. */
+export const ChecksDocument = z.strictObject({ checks: z.array(CheckSpec).max(10_000) });
+
+/** Parses and validates `{checks: [...]}`; a problem is a ConfigError of one line naming `source`, line and field. */
+export function parseChecksDocument(text: string, source: string): CheckSpec[] {
+  const { raw, lineOf } = parseYamlText(text, source);
+  const parsed = ChecksDocument.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, raw, source, new Map(), lineOf));
+  const duplicate = parsed.data.checks.findIndex((c, i) => parsed.data.checks.findIndex((d) => d.id === c.id) !== i);
+  if (duplicate >= 0) {
+    const line = lineOf(['checks', duplicate, 'id']);
+    throw new ConfigError(
+      `${source}${line ? `:${line}` : ''}: checks[${duplicate}].id: duplicate id "${parsed.data.checks[duplicate]!.id}"`,
+    );
+  }
+  return parsed.data.checks;
+}
+
+function readYaml(file: string) {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -103,22 +145,33 @@ function readYaml(file: string): Record<string, unknown> {
       `${file}: cannot read the file (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))})`,
     );
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const where = error.linePos ? `line ${error.linePos[0].line} col ${error.linePos[0].col}: ` : '';
-      throw new ConfigError(
-        `${file}: YAML ${where}${firstLine(error.message.replace(/ at line \d+, column \d+.*$/s, ''))}`,
-      );
-    }
-    throw new ConfigError(`${file}: ${firstLine(String(error))}`);
+  return parseYamlText(text, file);
+}
+
+/** YAML (JSON is YAML too) to a plain mapping, keeping where each value stood for error messages. */
+function parseYamlText(text: string, source: string) {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const line = syntax.linePos?.[0] ? `:${syntax.linePos[0].line}` : '';
+    throw new ConfigError(
+      `${source}${line}: YAML ${firstLine(syntax.message.replace(/ at line \d+, column \d+.*$/s, ''))}`,
+    );
   }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc))
-    throw new ConfigError(`${file}: the top level must be a mapping (name:, backend:, checks: …)`);
-  return { ...(doc as Record<string, unknown>) };
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) return { raw: {} as Record<string, unknown>, lineOf: () => undefined };
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ConfigError(`${source}: the top level must be a mapping (name:, backend:, checks: …)`);
+  /** the 1-based line of the value at `path` (or of its nearest parent that exists) */
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return { raw: { ...(value as Record<string, unknown>) }, lineOf };
 }
 
 /** ['checks', 0, 'interval'] -> "checks[0].interval" */
@@ -135,6 +188,7 @@ function describeIssues(
   raw: unknown,
   file: string | undefined,
   fromEnv: Map<string, string>,
+  lineOf?: (path: readonly PropertyKey[]) => number | undefined,
 ): string {
   const issue = mostSpecific(issues[0]!);
   const path = issue.path;
@@ -142,7 +196,10 @@ function describeIssues(
   const variable = typeof path[0] === 'string' ? fromEnv.get(path[0]) : undefined;
   const message = issueMessage(issue, valueAt(raw, path));
   if (variable) return `${variable}: ${message}${more}`;
-  return `${file ?? 'environment'}: ${formatPath(path)}: ${message}${more}`;
+  // an unknown key is best pointed at itself, not at the mapping that holds it
+  const at = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]!] : path;
+  const line = file ? lineOf?.(at) : undefined;
+  return `${file ?? 'environment'}${line ? `:${line}` : ''}: ${formatPath(path)}: ${message}${more}`;
 }
 
 /** A union failure hides the real cause in one branch: pick the branch that got furthest. */

@@ -8,7 +8,17 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
     {
       name: options.name ?? 'nop-agent',
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
-      redact: { paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          'token',
+          '*.token',
+          'controlToken',
+          '*.controlToken',
+          'headers.authorization',
+          '*.headers.authorization',
+        ],
+        censor: '[redacted]',
+      },
     },
     pino.destination({ fd: 2, sync: true }),
   );

@@ -58,4 +58,32 @@ describe('AgentMetrics', () => {
     const after = await m.registry.metrics();
     expect(after).not.toContain('check="lo-ping"');
   });
+
+  it('exposes interface rates by direction, the spool size and diagnostic captures', async () => {
+    const m = new AgentMetrics('edge-1');
+    const ifSpec = CheckSpec.parse({ id: 'uplink', type: 'interface', target: 'eth0' });
+    m.observe(
+      {
+        ...base,
+        id: randomUUID(),
+        checkId: 'uplink',
+        type: 'interface',
+        target: 'eth0',
+        success: true,
+        durationMs: null,
+        metrics: { rx_bytes_per_second: 1250, tx_bytes_per_second: 500, rx_packets_per_second: 10, up: 1 },
+      },
+      ifSpec,
+    );
+    m.setSpoolBytes(4096);
+    m.countDiagnostic('taken');
+    const text = await m.registry.metrics();
+    expect(text).toMatch(/nop_interface_bytes_per_second\{[^}]*check="uplink"[^}]*direction="rx"\} 1250/);
+    expect(text).toMatch(/nop_interface_bytes_per_second\{[^}]*direction="tx"\} 500/);
+    expect(text).toMatch(/nop_interface_up\{[^}]*check="uplink"[^}]*\} 1/);
+    expect(text).toMatch(/nop_agent_spool_bytes\{agent="edge-1"\} 4096/);
+    expect(text).toMatch(/nop_agent_diagnostic_traceroutes_total\{agent="edge-1",outcome="taken"\} 1/);
+    m.forget('uplink');
+    expect(await m.registry.metrics()).not.toContain('check="uplink"');
+  });
 });

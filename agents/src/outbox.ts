@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckResult } from '@nop/protocol';
+import type { Spool } from './spool.ts';
 
 /**
  * Results on their way to the backend: gathered into batches (sealed every `flushMs` or at
@@ -19,8 +20,12 @@ export interface OutboxOptions {
   maxBatch?: number;
   maxResults?: number;
   flushMs?: number;
-  /** told how many results were just dropped to respect maxResults */
+  /** told how many results were just dropped to respect maxResults or maxBytes */
   onDrop?: (count: number) => void;
+  /** keeps every sealed, unacked batch on disk until its ack, and brings back an earlier run's */
+  spool?: Spool;
+  /** with a spool: the most bytes of unacked batches kept; the oldest batches go first */
+  maxBytes?: number;
 }
 
 export class Outbox {
@@ -33,12 +38,32 @@ export class Outbox {
   readonly maxBatch: number;
   readonly maxResults: number;
   readonly flushMs: number;
+  readonly maxBytes: number;
+  private readonly bytes = new Map<string, number>();
+  private totalBytes = 0;
   dropped = 0;
+  /** batches found in the spool at start (an earlier run's unacked results) */
+  restored = 0;
 
   constructor(private readonly options: OutboxOptions) {
     this.maxBatch = options.maxBatch ?? 200;
     this.maxResults = options.maxResults ?? 50_000;
     this.flushMs = options.flushMs ?? 1000;
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    const { batches } = options.spool?.load() ?? { batches: [] };
+    for (const batch of batches) {
+      this.unacked.push(batch);
+      this.total += batch.results.length;
+      this.track(batch.batchId, Buffer.byteLength(JSON.stringify(batch)));
+    }
+    this.restored = batches.length;
+    this.enforceBound();
+    this.enforceBytes();
+  }
+
+  /** Bytes of unacked batches on disk (0 without a spool). */
+  get spooledBytes(): number {
+    return this.totalBytes;
   }
 
   /** Results not yet acked (sealed batches plus the batch being filled). */
@@ -74,7 +99,9 @@ export class Outbox {
     const batch: Batch = { batchId: randomUUID(), results: this.current };
     this.current = [];
     this.unacked.push(batch);
-    if (this.connected) this.options.send(batch);
+    if (this.options.spool) this.track(batch.batchId, this.options.spool.save(batch));
+    this.enforceBytes();
+    if (this.connected && this.unacked.includes(batch)) this.options.send(batch);
   }
 
   /** The backend committed this batch: forget it. Unknown ids (dropped, already acked) are ignored. */
@@ -83,6 +110,7 @@ export class Outbox {
     if (index < 0) return false;
     const [batch] = this.unacked.splice(index, 1);
     this.total -= batch!.results.length;
+    this.forgetBatch(batchId);
     this.notify();
     return true;
   }
@@ -123,7 +151,10 @@ export class Outbox {
       const n = Math.min(excess, from.length);
       if (n === 0) break;
       from.splice(0, n);
-      if (oldest && oldest.results.length === 0) this.unacked.shift();
+      if (oldest && oldest.results.length === 0) {
+        this.unacked.shift();
+        this.forgetBatch(oldest.batchId);
+      } else if (oldest && this.options.spool) this.track(oldest.batchId, this.options.spool.save(oldest));
       excess -= n;
       dropped += n;
       this.total -= n;
@@ -131,5 +162,31 @@ export class Outbox {
     this.dropped += dropped;
     this.options.onDrop?.(dropped);
     this.notify();
+  }
+
+  /** Keeps the spool within maxBytes by dropping whole batches, oldest first (the newest stays). */
+  private enforceBytes(): void {
+    let dropped = 0;
+    while (this.totalBytes > this.maxBytes && this.unacked.length > 1) {
+      const oldest = this.unacked.shift()!;
+      this.forgetBatch(oldest.batchId);
+      this.total -= oldest.results.length;
+      dropped += oldest.results.length;
+    }
+    if (dropped === 0) return;
+    this.dropped += dropped;
+    this.options.onDrop?.(dropped);
+    this.notify();
+  }
+
+  private track(batchId: string, size: number): void {
+    this.totalBytes += size - (this.bytes.get(batchId) ?? 0);
+    this.bytes.set(batchId, size);
+  }
+
+  private forgetBatch(batchId: string): void {
+    this.totalBytes -= this.bytes.get(batchId) ?? 0;
+    this.bytes.delete(batchId);
+    this.options.spool?.remove(batchId);
   }
 }

@@ -219,4 +219,35 @@ describe('Scheduler', () => {
     expect(seen?.aborted).toBe(true);
     expect(scheduler.activeRuns).toBe(0);
   });
+
+  it('reports how late each run started against its planned time', async () => {
+    const lateness: number[] = [];
+    const scheduler = new Scheduler({
+      concurrency: 1,
+      run: async (s) => {
+        await sleep(50);
+        return {
+          id: randomUUID(),
+          checkId: s.id,
+          type: s.type,
+          target: s.target,
+          time: new Date().toISOString(),
+          success: true,
+          durationMs: 1,
+          metrics: {},
+        };
+      },
+      onResult: () => {},
+      onStart: (_s, ms) => lateness.push(ms),
+    });
+    scheduler.apply(['x', 'y'].map((id) => spec(id, 200)));
+    scheduler.start();
+    await sleep(260);
+    scheduler.stop();
+    await scheduler.idle();
+    expect(lateness.length).toBeGreaterThanOrEqual(2);
+    expect(Math.min(...lateness)).toBeLessThan(20);
+    // timers may fire a fraction of a millisecond early by performance.now(); never more
+    expect(lateness.every((ms) => ms > -2)).toBe(true);
+  });
 });

@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   /** monotonic clock in ms; tests may swap it */
   now?: () => number;
   onError?: (error: unknown, spec: CheckSpec) => void;
+  /** told how late each run started against its planned time (timer slack plus queueing) */
+  onStart?: (spec: CheckSpec, latenessMs: number) => void;
 }
 
 interface Entry {
@@ -28,6 +30,8 @@ interface Entry {
   /** the planned start of the next run */
   due: number;
   timer?: NodeJS.Timeout;
+  /** the planned start of the run now queued or running */
+  planned: number;
   /** queued or running */
   busy: boolean;
   skipped: number;
@@ -146,7 +150,7 @@ export class Scheduler {
         if (this.started) this.plan(entry, now);
         continue;
       }
-      const fresh: Entry = { spec, key, due: 0, busy: false, skipped: 0 };
+      const fresh: Entry = { spec, key, due: 0, planned: 0, busy: false, skipped: 0 };
       this.entries.set(spec.id, fresh);
       counts.added++;
       if (this.started) this.plan(fresh, now);
@@ -183,7 +187,10 @@ export class Scheduler {
     entry.timer = undefined;
     if (!this.started || this.entries.get(entry.spec.id) !== entry) return;
     if (entry.busy) entry.skipped++;
-    else this.enqueue(entry);
+    else {
+      entry.planned = entry.due;
+      this.enqueue(entry);
+    }
     // Next slot from the planned time; slots already in the past (a stalled loop) are skipped.
     const { interval } = entry.spec;
     const now = this.now();
@@ -215,6 +222,7 @@ export class Scheduler {
       const entry = this.waiting.shift()!;
       this.active++;
       const spec = entry.spec;
+      this.options.onStart?.(spec, this.now() - entry.planned);
       const done = this.execute(spec).finally(() => {
         this.active--;
         entry.busy = false;

@@ -1,12 +1,15 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { splitHostPort } from './checks/target.ts';
+import { handleProbe } from './probe-endpoint.ts';
 
 export interface HealthSource {
   health(): Record<string, unknown>;
   /** refreshes gauges that are cheaper to read at scrape time */
   beforeScrape?(): void;
+  /** more routes (the control API): returns true when it answered the request */
+  handle?(req: IncomingMessage, res: ServerResponse): boolean;
   registry: Registry;
 }
 
@@ -17,11 +20,12 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
-/** GET /health (JSON) and GET /metrics (Prometheus text) on `listen` ("host:port", port 0 = any). */
+/** GET /health (JSON), GET /metrics (Prometheus text) and GET /probe (blackbox-style, see probe-endpoint.ts) on `listen` ("host:port", port 0 = any). */
 export async function startStatusServer(listen: string, source: HealthSource): Promise<StatusServer> {
   const target = splitHostPort(listen);
   if (!target) throw new Error(`listen: "${listen}" must be host:port`);
   const server = createServer((req, res) => {
+    if (source.handle?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
@@ -39,7 +43,11 @@ export async function startStatusServer(listen: string, source: HealthSource): P
         .catch((error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${error.message}\n`));
       return;
     }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /health or /metrics\n');
+    if (path === '/probe') {
+      handleProbe(req, res);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /health, /metrics or /probe\n');
   });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {

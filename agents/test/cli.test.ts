@@ -62,12 +62,12 @@ describe('nop-agent CLI', () => {
     expect(out.stderr).toBe("nop-agent: Unknown option '--bogus' (see --help)\n");
   });
 
-  it('a bad config stops with one line naming file and field, exit 2', async () => {
+  it('a bad config stops with one line naming file, line and field, exit 2', async () => {
     const file = writeFile(dir, 'bad.yaml', 'checks:\n  - { id: a, type: icmp, target: 127.0.0.1, interval: 10x }\n');
     const out = await runAgentBin(['--config', file]);
     expect(out.code).toBe(2);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toBe(`${file}: checks[0].interval: "10x" is not a duration like 500ms, 10s, 1m\n`);
+    expect(out.stderr).toBe(`${file}:2: checks[0].interval: "10x" is not a duration like 500ms, 10s, 1m\n`);
   });
 
   it('--once runs every check once: one JSON result per line, exit 0 when all succeed', async () => {

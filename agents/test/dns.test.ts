@@ -1,7 +1,9 @@
 import { CheckResult } from '@nop/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dnsQuery } from '../src/checks/dns.ts';
+import { defaultResolver, reverseName, setDefaultResolver } from '../src/checks/dns-client.ts';
 import { runCheck } from '../src/checks/index.ts';
-import { startDnsServer, type TestDnsServer } from './dns-server.ts';
+import { DELAY_MS, startDnsServer, type TestDnsServer } from './dns-server.ts';
 import { spec } from './helpers.ts';
 
 let server: TestDnsServer;
@@ -17,39 +19,78 @@ afterAll(async () => {
   await server6?.close();
 });
 
-const dns = (id: string, target: string, extra: Record<string, unknown> = {}) =>
-  runCheck(spec({ id, type: 'dns', target, server: `127.0.0.1:${server.port}`, timeout: 1000, ...extra }));
+const dnsSpec = (id: string, target: string, extra: Record<string, unknown> = {}) =>
+  spec({ id, type: 'dns', target, server: `127.0.0.1:${server.port}`, timeout: 1000, ...extra });
+const dns = (id: string, target: string, extra: Record<string, unknown> = {}) => runCheck(dnsSpec(id, target, extra));
+const answersOf = async (target: string, recordType: string) =>
+  (
+    await dnsQuery(dnsSpec('q', target, { recordType }) as Extract<ReturnType<typeof spec>, { type: 'dns' }>)
+  ).answers.map((a) => a.data);
 
-describe('dns prober (against a UDP DNS server started here)', () => {
-  it('resolves a known A record and counts the answers', async () => {
+describe('dns prober (dns-packet client against a UDP+TCP DNS server started here)', () => {
+  it('resolves a known A record over UDP and counts the answers', async () => {
     const result = await dns('a', 'web.nop.test');
     expect(CheckResult.parse(result)).toEqual(result);
-    expect(result).toMatchObject({ success: true, type: 'dns', metrics: { answers: 2 } });
+    expect(result).toMatchObject({
+      success: true,
+      type: 'dns',
+      metrics: { answers: 2, transport_tcp: 0, truncated: 0, rcode: 0, ip_version: 4 },
+    });
     expect(result.durationMs).toBeGreaterThan(0);
     expect(result.metrics.dns_ms).toBe(result.durationMs);
-    expect(server.queries.at(-1)).toEqual({ name: 'web.nop.test', type: 'A' });
+    expect(server.queries.at(-1)).toEqual({ name: 'web.nop.test', type: 'A', transport: 'udp' });
   });
 
-  it('asks for the record type given (AAAA, MX, TXT)', async () => {
-    expect(await dns('aaaa', 'v6.nop.test', { recordType: 'AAAA' })).toMatchObject({
-      success: true,
-      metrics: { answers: 1 },
-    });
-    expect(server.queries.at(-1)).toEqual({ name: 'v6.nop.test', type: 'AAAA' });
-    expect(await dns('mx', 'nop.test', { recordType: 'MX' })).toMatchObject({ success: true, metrics: { answers: 1 } });
-    expect(await dns('txt', 'txt.nop.test', { recordType: 'TXT' })).toMatchObject({
-      success: true,
-      metrics: { answers: 1 },
-    });
+  it('formats every record type like dig', async () => {
+    expect(await answersOf('web.nop.test', 'A')).toEqual(['192.0.2.10', '192.0.2.11']);
+    expect(await answersOf('v6.nop.test', 'AAAA')).toEqual(['2001:db8::1']);
+    expect(await answersOf('alias.nop.test', 'CNAME')).toEqual(['web.nop.test.']);
+    expect(await answersOf('alias.nop.test', 'A')).toEqual(['web.nop.test.', '192.0.2.10', '192.0.2.11']);
+    expect(await answersOf('nop.test', 'MX')).toEqual(['10 mail.nop.test.']);
+    expect(await answersOf('nop.test', 'NS')).toEqual(['ns1.nop.test.', 'ns2.nop.test.']);
+    expect(await answersOf('txt.nop.test', 'TXT')).toEqual(['v=spf1 -all']);
+    expect(await answersOf('_sip._tcp.nop.test', 'SRV')).toEqual(['10 5 5060 sip.nop.test.']);
+    expect(await answersOf('nop.test', 'SOA')).toEqual([
+      'ns1.nop.test. hostmaster.nop.test. 2026112801 3600 600 86400 60',
+    ]);
+    // PTR of an address asks the in-addr.arpa name
+    expect(await answersOf('192.0.2.10', 'PTR')).toEqual(['web.nop.test.']);
+    expect(server.queries.at(-1)).toMatchObject({ name: '10.2.0.192.in-addr.arpa', type: 'PTR' });
+    expect(reverseName('2001:db8::1')).toBe('1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
   });
 
-  it('reports NXDOMAIN in words', async () => {
+  it('checks expectAnswers (with or without trailing dots) and expectRegex', async () => {
+    expect(await dns('ea', 'web.nop.test', { expectAnswers: ['192.0.2.11', '192.0.2.10'] })).toMatchObject({
+      success: true,
+    });
+    expect(await dns('mx', 'nop.test', { recordType: 'MX', expectAnswers: ['10 mail.nop.test'] })).toMatchObject({
+      success: true,
+    });
+    const missing = await dns('ea2', 'web.nop.test', { expectAnswers: ['192.0.2.99'] });
+    expect(missing).toMatchObject({
+      success: false,
+      error: 'answer "192.0.2.99" missing (got 192.0.2.10, 192.0.2.11)',
+      metrics: { answers: 2 },
+    });
+    expect(missing.durationMs).toBeGreaterThan(0);
+    expect((await dns('re', 'txt.nop.test', { recordType: 'TXT', expectRegex: '^v=spf1' })).success).toBe(true);
+    expect((await dns('re2', 'txt.nop.test', { recordType: 'TXT', expectRegex: 'google' })).error).toBe(
+      'no answer matches /google/ (got v=spf1 -all)',
+    );
+  });
+
+  it('reports NXDOMAIN in words, and accepts it when expected', async () => {
     const result = await dns('nx', 'missing.nop.test');
     expect(result).toMatchObject({
       success: false,
-      durationMs: null,
       error: 'NXDOMAIN: missing.nop.test does not exist',
+      metrics: { rcode: 3, answers: 0 },
     });
+    expect(result.durationMs).toBeGreaterThan(0);
+    expect(await dns('nx-ok', 'missing.nop.test', { expectRcode: 'NXDOMAIN' })).toMatchObject({ success: true });
+    expect((await dns('nx-want', 'web.nop.test', { expectRcode: 'NXDOMAIN' })).error).toBe(
+      'rcode NOERROR (expected NXDOMAIN)',
+    );
   });
 
   it('reports a name without records of the type (NODATA)', async () => {
@@ -63,17 +104,63 @@ describe('dns prober (against a UDP DNS server started here)', () => {
     expect((await dns('refused', 'refused.nop.test')).error).toBe('REFUSED: the server refused the query');
   });
 
-  it('times out when the server never answers', async () => {
+  it('many queries in flight at once share the socket without mixing answers', async () => {
+    const names = ['web.nop.test', 'v6.nop.test', 'nop.test', 'txt.nop.test.', 'missing.nop.test'];
+    const types = ['A', 'AAAA', 'MX', 'TXT', 'A'];
+    const runs = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => dns(`many${i}`, names[i % 5]!, { recordType: types[i % 5] })),
+    );
+    runs.forEach((r, i) => {
+      if (i % 5 === 4) expect(r.error).toBe('NXDOMAIN: missing.nop.test does not exist');
+      else expect(r).toMatchObject({ success: true, metrics: { answers: i % 5 === 0 ? 2 : 1 } });
+    });
+  });
+
+  it('retries over TCP when the UDP answer is truncated', async () => {
+    const before = server.queries.length;
+    const result = await dns('big', 'big.nop.test');
+    expect(result).toMatchObject({ success: true, metrics: { answers: 40, truncated: 1, transport_tcp: 1 } });
+    expect(server.queries.slice(before).map((q) => q.transport)).toEqual(['udp', 'tcp']);
+  });
+
+  it('asks over TCP when told to', async () => {
+    const before = server.queries.length;
+    const result = await dns('tcp', 'web.nop.test', { transport: 'tcp', expectAnswers: ['192.0.2.10'] });
+    expect(result).toMatchObject({ success: true, metrics: { answers: 2, truncated: 0, transport_tcp: 1 } });
+    expect(server.queries.slice(before)).toEqual([{ name: 'web.nop.test', type: 'A', transport: 'tcp' }]);
+  });
+
+  it('durationMs is the lookup time: a delayed answer takes its delay', async () => {
+    const result = await dns('delay', 'delay.nop.test');
+    expect(result.success).toBe(true);
+    expect(result.durationMs).toBeGreaterThanOrEqual(DELAY_MS - 5);
+    expect(result.durationMs).toBeLessThan(DELAY_MS + 300);
+  });
+
+  it('times out an answer slower than the timeout, over UDP and TCP', async () => {
     const started = Date.now();
-    const result = await dns('slow', 'slow.nop.test', { timeout: 300 });
-    expect(result).toMatchObject({ success: false, error: 'timeout after 300 ms' });
-    expect(Date.now() - started).toBeLessThan(1500);
+    const result = await dns('slow', 'delay.nop.test', { timeout: 150 });
+    expect(result).toMatchObject({ success: false, durationMs: null, error: 'timeout after 150 ms' });
+    expect((await dns('slow2', 'slow.nop.test', { timeout: 150, transport: 'tcp' })).error).toBe(
+      'timeout after 150 ms',
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('reports a resolver that is not listening', async () => {
+    const closed = await startDnsServer('127.0.0.1');
+    const port = closed.port;
+    await closed.close();
+    const udp = await dns('closed', 'web.nop.test', { server: `127.0.0.1:${port}`, timeout: 500 });
+    expect(udp).toMatchObject({ success: false, error: `DNS server 127.0.0.1:${port}: connection refused` });
+    const tcp = await dns('closed2', 'web.nop.test', { server: `127.0.0.1:${port}`, transport: 'tcp' });
+    expect(tcp.error).toBe(`DNS server 127.0.0.1:${port}: connection refused`);
   });
 
   it('queries a server given as [::1]:port', async (ctx) => {
     if (!server6) ctx.skip();
     const result = await dns('v6server', 'web.nop.test', { server: `[::1]:${server6!.port}` });
-    expect(result).toMatchObject({ success: true, metrics: { answers: 2 } });
+    expect(result).toMatchObject({ success: true, metrics: { answers: 2, ip_version: 6 } });
     expect(server6!.queries.length).toBeGreaterThan(0);
   });
 
@@ -82,9 +169,27 @@ describe('dns prober (against a UDP DNS server started here)', () => {
     expect(result.success).toBe(true);
   });
 
+  it('uses the default resolver when the check names none', async () => {
+    expect(defaultResolver()).toMatch(/:53$/);
+    setDefaultResolver(`127.0.0.1:${server.port}`);
+    try {
+      const result = await runCheck(spec({ id: 'sys', type: 'dns', target: 'web.nop.test', timeout: 1000 }));
+      expect(result).toMatchObject({ success: true, metrics: { answers: 2 } });
+    } finally {
+      setDefaultResolver(undefined);
+    }
+  });
+
   it('rejects a malformed server without querying', async () => {
     expect((await dns('badserver', 'web.nop.test', { server: 'not a server' })).error).toBe(
       'invalid DNS server "not a server"',
     );
+  });
+
+  it('gives up when the agent aborts the run', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await runCheck(dnsSpec('abort', 'web.nop.test'), controller.signal);
+    expect(result).toMatchObject({ success: false, error: 'aborted: agent stopping' });
   });
 });

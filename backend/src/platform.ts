@@ -54,7 +54,14 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger): 
     const port = (app.server.address() as { port: number }).port;
 
     const managedAgent = config.NOP_MANAGED_AGENT
-      ? await startManagedAgent({ db, bus, agents: app.services.agents, port, log: logger })
+      ? await startManagedAgent({
+          db,
+          bus,
+          agents: app.services.agents,
+          port,
+          dataDir: config.NOP_DATA_DIR,
+          log: logger,
+        })
       : undefined;
     if (managedAgent) opened.push(() => managedAgent.close());
 

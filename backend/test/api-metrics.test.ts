@@ -112,6 +112,27 @@ describe.each(ENGINES)('metrics API and ingest on %s', (engine) => {
     expect(response.json().detail).toContain(field);
   });
 
+  it("stores a traceroute's hops with its result and streams them", async () => {
+    const published: any[] = [];
+    const unsubscribe = await t.bus.subscribe(CHANNELS.results, (m) => published.push(m));
+    const trace = {
+      mode: 'udp' as const,
+      method: 'raw' as const,
+      destination: '127.0.0.1',
+      flows: [{ flowId: 0, reached: true, hops: [{ ttl: 1, probes: [{ address: '127.0.0.1', rttMs: 0.05 }] }] }],
+      fingerprint: 'abc123def456',
+    };
+    const traced = { ...result('trace', 3, 0.05), type: 'traceroute' as const, trace };
+    expect(await t.app.services.ingest({ id: agentId, name: 'm1' }, [traced])).toBe(1);
+    const { rows } = await t.db.query<{ details: unknown }>('SELECT details FROM check_results WHERE id = $1', [
+      traced.id,
+    ]);
+    expect(rows[0]!.details).toEqual({ trace });
+    await new Promise((r) => setTimeout(r, 20));
+    unsubscribe();
+    expect(published.find((m) => m.id === traced.id)?.trace).toEqual(trace);
+  });
+
   it('ingests idempotently: a re-sent batch stores and publishes nothing twice', async () => {
     const published: unknown[] = [];
     const unsubscribe = await t.bus.subscribe(CHANNELS.results, (m) => published.push(m));

@@ -31,7 +31,9 @@ describe('CheckSpec', () => {
       interval: 10_000,
       timeout: 5_000,
       count: 3,
+      echoInterval: 100,
       size: 56,
+      dontFragment: false,
     });
     expect(CheckSpec.parse({ id: 'h', type: 'http', target: 'http://127.0.0.1/' })).toMatchObject({
       method: 'GET',

@@ -1,137 +1,264 @@
-import { randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Socket } from 'raw-socket';
 import { describeError } from './errors.ts';
 
 /**
- * One raw ICMP socket per address family per process, shared by every icmp check: echoes are
- * told apart by a 16-bit identifier chosen at process start plus a per-socket sequence number.
+ * One ICMP socket per address family per process, shared by every icmp check, opened by the
+ * nop_icmp native addon (agents/native/icmp.c): an unprivileged ICMP datagram socket when
+ * net.ipv4.ping_group_range covers the process's group, else a raw socket (root/CAP_NET_RAW).
+ * Echoes are told apart by the socket's identifier (random per open; a socket that failed is
+ * replaced by a new one, with a new identifier) plus a per-socket sequence number. RTTs are the
+ * kernel's receive timestamp minus the send time read in C right before sendto().
  */
 
 export const ICMP_PERMISSION_MESSAGE = 'ICMP needs root/CAP_NET_RAW (or net.ipv4.ping_group_range covering this group)';
 
-export type EchoOutcome = { rttMs: number } | { lost: true } | { error: string };
+export type EchoOutcome = { rttMs: number; ttl?: number; from: string } | { lost: true } | { error: string };
 
-interface Pending {
-  sentAt: bigint | null;
-  timer: NodeJS.Timeout;
-  settle: (outcome: EchoOutcome) => void;
+export interface EchoOptions {
+  /** IP TTL / hop limit of the request; the kernel's default when absent */
+  ttl?: number;
+  /** IPv4: set DF and never fragment; IPv6: never fragment locally */
+  dontFragment?: boolean;
 }
 
-const IDENTIFIER = randomInt(0, 0x10000);
+/** Which socket to open: 'auto' = datagram when allowed, else raw. */
+export type SocketMode = 'auto' | 'dgram' | 'raw';
 
-type RawSocketModule = typeof import('raw-socket');
-let rawModule: RawSocketModule | undefined;
+/** What the addon hands back per received ICMP message (see native/icmp.c). */
+interface NativePacket {
+  type: number;
+  code: number;
+  id: number;
+  seq: number;
+  from: string;
+  /** kernel receive time, ns since the socket's epoch */
+  rxNs: number;
+  /** reply TTL / hop limit, -1 when unknown */
+  ttl: number;
+  /** an ICMP error quoting our echo (unreachable, time exceeded, …) */
+  error: boolean;
+}
+
+interface NativeSocket {
+  handle: object;
+  kind: 'dgram' | 'raw';
+  identifier: number;
+}
+
+interface NativeModule {
+  open(
+    family: 4 | 6,
+    mode: SocketMode,
+    onPackets: (error: Error | null, packets: NativePacket[]) => void,
+  ): NativeSocket;
+  /** returns the send time, ns since the socket's epoch; throws an Error with an errno `code` */
+  send(handle: object, address: string, seq: number, size: number, ttl: number, dontFragment: boolean): number;
+  close(handle: object): void;
+}
+
+const ADDON_PATH = '../../native/build/Release/nop_icmp.node';
+let nativeModule: NativeModule | undefined;
 
 /**
- * raw-socket is a native addon, loaded on first use: if it was never built (npm skipped its
- * install script) the icmp results say so and every other check type still works.
+ * The addon is loaded on first use: if it was never built (npm skipped the install script, no
+ * compiler) the icmp results say so and every other check type still works.
  */
-function loadRaw(): RawSocketModule {
-  if (rawModule) return rawModule;
+function loadNative(): NativeModule {
+  if (nativeModule) return nativeModule;
   try {
-    rawModule = createRequire(import.meta.url)('raw-socket') as RawSocketModule;
-    return rawModule;
+    nativeModule = createRequire(import.meta.url)(ADDON_PATH) as NativeModule;
+    return nativeModule;
   } catch (error) {
     throw new Error(
-      `ICMP unavailable: the raw-socket native module did not load (run \`npm rebuild raw-socket\`): ${(error as Error).message.split('\n')[0]}`,
+      `ICMP unavailable: the nop_icmp native addon did not load (run \`npm rebuild @nop/agent\`, which needs make and a C compiler): ${(error as Error).message.split('\n')[0]}`,
       { cause: error },
     );
   }
 }
-const ICMP_HEADER_BYTES = 8;
-const IPV6_HEADER_BYTES = 40;
 
-const V4 = {
-  echoRequest: 8,
-  echoReply: 0,
-  errors: new Map([
+const ERROR_WORDS: Record<4 | 6, Map<number, string>> = {
+  4: new Map([
     [3, 'destination unreachable'],
     [11, 'time exceeded'],
+    [12, 'parameter problem'],
   ]),
-};
-const V6 = {
-  echoRequest: 128,
-  echoReply: 129,
-  errors: new Map([
+  6: new Map([
     [1, 'destination unreachable'],
+    [2, 'packet too big'],
     [3, 'time exceeded'],
+    [4, 'parameter problem'],
   ]),
 };
+
+/**
+ * One echo in flight. A class with a shared timeout function and `handleEvent` for the abort
+ * listener: no closures per echo (cheaper, and tsx's keepNames would wrap each one).
+ */
+class PendingEcho {
+  sentNs: number | null = null;
+  timer: NodeJS.Timeout | undefined;
+  address = '';
+  size = 0;
+  ttl = -1;
+  dontFragment = false;
+  constructor(
+    readonly owner: Map<number, PendingEcho>,
+    readonly seq: number,
+    readonly resolve: (outcome: EchoOutcome) => void,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  settle(outcome: EchoOutcome): void {
+    if (this.owner.get(this.seq) !== this) return;
+    this.owner.delete(this.seq);
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this);
+    this.resolve(outcome);
+  }
+
+  /** the abort listener */
+  handleEvent(): void {
+    this.settle({ error: 'aborted: agent stopping' });
+  }
+}
+
+/**
+ * Echoes sent per event-loop turn at most; more wait for the next turn, after the poll phase has
+ * drained the replies so far. On loopback a reply is queued during sendto() itself, so a burst of
+ * thousands of echoes in one turn would overflow the receive buffer, which an unprivileged socket
+ * cannot raise past net.core.rmem_max (208 KiB by default, doubled by the kernel: ~400 replies).
+ */
+const SENDS_PER_TURN = 256;
+
+function nextTurn(socket: IcmpSocket): void {
+  socket.nextTurn();
+}
+
+const LOST: EchoOutcome = Object.freeze({ lost: true });
+
+function expire(entry: PendingEcho): void {
+  entry.settle(LOST);
+}
 
 export class IcmpSocket {
-  private readonly socket: Socket;
-  private readonly pending = new Map<number, Pending>();
-  private readonly kind: typeof V4;
-  private readonly raw: RawSocketModule;
-  private nextSeq = randomInt(0, 0x10000);
+  readonly kind: 'dgram' | 'raw';
+  readonly identifier: number;
+  private readonly native: NativeModule;
+  private readonly socket: NativeSocket;
+  private readonly pending = new Map<number, PendingEcho>();
+  private nextSeq = Math.floor(Math.random() * 0x10000);
+  /** sends left in this event-loop turn, and the echoes waiting for the next turns */
+  private budget = SENDS_PER_TURN;
+  private queue: PendingEcho[] = [];
+  private queueHead = 0;
+  private turnScheduled = false;
   closed = false;
 
-  constructor(readonly family: 4 | 6) {
-    this.kind = family === 4 ? V4 : V6;
-    const raw = (this.raw = loadRaw());
+  constructor(
+    readonly family: 4 | 6,
+    mode: SocketMode = 'auto',
+  ) {
+    const native = (this.native = loadNative());
     try {
-      this.socket = raw.createSocket({
-        protocol: family === 4 ? raw.Protocol.ICMP : raw.Protocol.ICMPv6,
-        addressFamily: family === 4 ? raw.AddressFamily.IPv4 : raw.AddressFamily.IPv6,
-        bufferSize: 70_000,
-      });
+      this.socket = native.open(family, mode, (error, packets) => this.onPackets(error, packets));
     } catch (error) {
-      const text = String((error as Error).message ?? error);
-      if (/EPERM|EACCES|not permitted|permission/i.test(text))
-        throw new Error(ICMP_PERMISSION_MESSAGE, { cause: error });
-      throw new Error(`cannot open ICMP socket: ${text}`, { cause: error });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPERM' || code === 'EACCES') throw new Error(ICMP_PERMISSION_MESSAGE, { cause: error });
+      throw new Error(`cannot open ICMP socket: ${(error as Error).message}`, { cause: error });
     }
-    this.socket.on('message', (buffer) => this.onMessage(buffer));
-    // raw-socket closes the socket after an error; fail what is pending and let the next run reopen.
-    this.socket.on('error', (error) => this.shutdown(describeError(error)));
-    this.socket.on('close', () => this.shutdown('ICMP socket closed'));
+    this.kind = this.socket.kind;
+    this.identifier = this.socket.identifier;
   }
 
   /** Sends one echo request and settles with its RTT, a loss after `timeoutMs`, or an error. */
-  echo(address: string, payloadBytes: number, timeoutMs: number, signal?: AbortSignal): Promise<EchoOutcome> {
+  echo(
+    address: string,
+    payloadBytes: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    options: EchoOptions = {},
+  ): Promise<EchoOutcome> {
     if (this.closed) return Promise.resolve({ error: 'ICMP socket closed' });
     if (signal?.aborted) return Promise.resolve({ error: 'aborted: agent stopping' });
     const seq = this.allocateSeq();
     if (seq === undefined) return Promise.resolve({ error: 'too many ICMP echoes in flight' });
     return new Promise<EchoOutcome>((resolve) => {
-      const onAbort = () => settle({ error: 'aborted: agent stopping' });
-      const settle = (outcome: EchoOutcome) => {
-        const entry = this.pending.get(seq);
-        if (!entry || entry.settle !== settle) return;
-        clearTimeout(entry.timer);
-        this.pending.delete(seq);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      };
-      const timer = setTimeout(() => settle({ lost: true }), timeoutMs);
-      const entry: Pending = { sentAt: null, timer, settle };
+      const entry = new PendingEcho(this.pending, seq, resolve, signal);
       this.pending.set(seq, entry);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const packet = this.buildRequest(seq, payloadBytes);
-      this.socket.send(
-        packet,
-        0,
-        packet.length,
-        address,
-        () => {
-          entry.sentAt = process.hrtime.bigint();
-        },
-        (error) => {
-          if (error) settle({ error: `cannot send to ${address}: ${lowerFirst(describeError(error))}` });
-        },
-      );
+      entry.timer = setTimeout(expire, timeoutMs, entry);
+      signal?.addEventListener('abort', entry, { once: true });
+      entry.address = address;
+      entry.size = payloadBytes;
+      entry.ttl = options.ttl ?? -1;
+      entry.dontFragment = options.dontFragment ?? false;
+      // The budget is only renewed once spent (no timer per turn): at worst one echo in
+      // SENDS_PER_TURN waits one loop turn, and its send time is taken when it leaves.
+      if (this.budget > 0 && this.queueHead === this.queue.length) this.transmit(entry);
+      else {
+        this.queue.push(entry);
+        this.scheduleTurn();
+      }
     });
+  }
+
+  private transmit(entry: PendingEcho): void {
+    this.budget--;
+    try {
+      // On loopback the reply can be queued before send() returns; it is only read once this
+      // tick ends, so sentNs is always set first.
+      entry.sentNs = this.native.send(
+        this.socket.handle,
+        entry.address,
+        entry.seq,
+        entry.size,
+        entry.ttl,
+        entry.dontFragment,
+      );
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ECLOSED' || code === 'EBADF' || code === 'ENOTSOCK') this.fail(describeError(error));
+      else entry.settle({ error: `cannot send to ${entry.address}: ${lowerFirst(describeError(error))}` });
+    }
+  }
+
+  /** After this turn's poll phase (which drains the replies so far): a new budget, queued sends. */
+  private scheduleTurn(): void {
+    if (this.turnScheduled) return;
+    this.turnScheduled = true;
+    setImmediate(nextTurn, this);
+  }
+
+  /** @internal */
+  nextTurn(): void {
+    this.turnScheduled = false;
+    this.budget = SENDS_PER_TURN;
+    while (this.budget > 0 && this.queueHead < this.queue.length && !this.closed) {
+      const entry = this.queue[this.queueHead++]!;
+      if (this.pending.get(entry.seq) === entry) this.transmit(entry); // else expired or aborted meanwhile
+    }
+    if (this.queueHead === this.queue.length) {
+      this.queue = [];
+      this.queueHead = 0;
+    } else this.scheduleTurn();
   }
 
   close(): void {
     if (this.closed) return;
     this.shutdown('ICMP socket closed');
-    this.socket.close();
+    this.native.close(this.socket.handle);
+  }
+
+  /** A socket error: fail what is pending and close; the next run opens a new socket. */
+  private fail(reason: string): void {
+    if (this.closed) return;
+    this.shutdown(reason);
+    this.native.close(this.socket.handle);
   }
 
   private shutdown(reason: string): void {
     this.closed = true;
+    this.queue = [];
+    this.queueHead = 0;
     for (const entry of [...this.pending.values()]) entry.settle({ error: reason });
   }
 
@@ -144,41 +271,22 @@ export class IcmpSocket {
     return undefined;
   }
 
-  private buildRequest(seq: number, payloadBytes: number): Buffer {
-    const packet = Buffer.alloc(ICMP_HEADER_BYTES + payloadBytes);
-    packet[0] = this.kind.echoRequest;
-    packet.writeUInt16BE(IDENTIFIER, 4);
-    packet.writeUInt16BE(seq, 6);
-    for (let i = ICMP_HEADER_BYTES; i < packet.length; i++) packet[i] = i & 0xff;
-    // The kernel fills in the ICMPv6 checksum (it covers a pseudo-header only it knows).
-    if (this.family === 4) this.raw.writeChecksum(packet, 2, this.raw.createChecksum(packet));
-    return packet;
-  }
-
-  private onMessage(buffer: Buffer): void {
-    const received = process.hrtime.bigint();
-    // An IPv4 raw socket hands over the IP header too; an ICMPv6 one starts at the ICMP header.
-    const icmp = this.family === 4 ? buffer.subarray((buffer[0]! & 0x0f) * 4) : buffer;
-    if (icmp.length < ICMP_HEADER_BYTES) return;
-    const type = icmp[0]!;
-    if (type === this.kind.echoReply) {
-      this.match(icmp, (entry) => ({ rttMs: Number(received - (entry.sentAt ?? received)) / 1e6 }));
-      return;
+  private onPackets(error: Error | null, packets: NativePacket[]): void {
+    for (const packet of packets) {
+      if (packet.id !== this.identifier) continue;
+      const entry = this.pending.get(packet.seq);
+      if (!entry || entry.sentNs === null) continue;
+      if (packet.error) {
+        const words = ERROR_WORDS[this.family].get(packet.type) ?? 'ICMP error';
+        const from = packet.from ? ` from ${packet.from}` : '';
+        entry.settle({ error: `${words}${from} (ICMP type ${packet.type} code ${packet.code})` });
+      } else {
+        // A clock step between send and receive could make this negative: report 0, not garbage.
+        const rttMs = Math.max(0, packet.rxNs - entry.sentNs) / 1e6;
+        entry.settle(packet.ttl >= 0 ? { rttMs, ttl: packet.ttl, from: packet.from } : { rttMs, from: packet.from });
+      }
     }
-    const words = this.kind.errors.get(type);
-    if (!words) return; // our own echo requests seen on loopback, neighbour discovery, …
-    // An ICMP error quotes the datagram that caused it: find our echo request inside.
-    const quoted = icmp.subarray(ICMP_HEADER_BYTES);
-    const inner =
-      this.family === 4 ? quoted.subarray(((quoted[0] ?? 0) & 0x0f) * 4) : quoted.subarray(IPV6_HEADER_BYTES);
-    if (inner.length < ICMP_HEADER_BYTES || inner[0] !== this.kind.echoRequest) return;
-    this.match(inner, () => ({ error: `${words} (ICMP type ${type} code ${icmp[1]})` }));
-  }
-
-  private match(header: Buffer, outcome: (entry: Pending) => EchoOutcome): void {
-    if (header.readUInt16BE(4) !== IDENTIFIER) return;
-    const entry = this.pending.get(header.readUInt16BE(6));
-    if (entry && entry.sentAt !== null) entry.settle(outcome(entry));
+    if (error) this.fail(describeError(error));
   }
 }
 
@@ -194,7 +302,7 @@ export function icmpSocket(family: 4 | 6): IcmpSocket {
   return socket;
 }
 
-/** Closes the shared sockets (shutdown, tests): an open raw socket keeps the event loop alive. */
+/** Closes the shared sockets (shutdown, tests). */
 export function closeIcmpSockets(): void {
   for (const socket of sockets.values()) socket.close();
   sockets.clear();

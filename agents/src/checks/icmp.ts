@@ -9,10 +9,10 @@ import { isValidHost, stripBrackets } from './target.ts';
 
 type IcmpSpec = Extract<CheckSpec, { type: 'icmp' }>;
 
-/** Gap between the echoes of one run (ping's default is 1 s; 100 ms keeps a run short). */
-export const ECHO_SPACING_MS = 100;
-
-/** `count` ICMP echoes to the target over the shared raw socket; headline = average RTT. */
+/**
+ * `count` ICMP echoes to the target, `echoInterval` apart (from the run's start, so no drift),
+ * each waiting up to the check timeout, over the shared ICMP socket; headline = average RTT.
+ */
 export const icmp: Prober<IcmpSpec> = async (spec, signal) => {
   const run = beginRun(spec);
   const host = stripBrackets(spec.target.trim());
@@ -20,16 +20,19 @@ export const icmp: Prober<IcmpSpec> = async (spec, signal) => {
 
   const metrics: Record<string, number> = {};
   let address = host;
-  if (isIP(host) === 0) {
+  const literal = isIP(host);
+  if (literal === 0) {
     const started = process.hrtime.bigint();
     try {
-      address = (await lookup(host)).address;
+      address = (await lookup(host, { family: spec.ipVersion ?? 0 })).address;
     } catch (error) {
       return run.fail(describeError(error, host));
     }
     metrics.dns_ms = msSince(started);
+  } else if (spec.ipVersion !== undefined && literal !== spec.ipVersion) {
+    return run.fail(`${host} is not an IPv${spec.ipVersion} address (ipVersion is ${spec.ipVersion})`);
   }
-  const family = isIP(address) === 6 ? 6 : 4;
+  const family = (literal || isIP(address)) === 6 ? 6 : 4;
 
   let socket;
   try {
@@ -38,13 +41,17 @@ export const icmp: Prober<IcmpSpec> = async (spec, signal) => {
     return run.fail((error as Error).message);
   }
 
+  const options = { ttl: spec.ttl, dontFragment: spec.dontFragment };
   const echoes: Promise<EchoOutcome>[] = [];
+  const start = performance.now();
   for (let i = 0; i < spec.count && !signal?.aborted; i++) {
-    if (i > 0) await sleep(ECHO_SPACING_MS, undefined, { signal }).catch(() => undefined);
+    const wait = start + i * spec.echoInterval - performance.now();
+    if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
     if (signal?.aborted) break;
-    echoes.push(socket.echo(address, spec.size, spec.timeout, signal));
+    echoes.push(socket.echo(address, spec.size, spec.timeout, signal, options));
   }
-  return summarize(run, spec, await Promise.all(echoes), metrics);
+  const outcomes = echoes.length === 1 ? [await echoes[0]!] : await Promise.all(echoes);
+  return summarize(run, spec, outcomes, metrics);
 };
 
 function summarize(
@@ -53,23 +60,45 @@ function summarize(
   outcomes: EchoOutcome[],
   metrics: Record<string, number>,
 ) {
-  const rtts = outcomes.flatMap((o) => ('rttMs' in o ? [o.rttMs] : []));
+  // One pass, in sending order (the jitter compares consecutive replies).
+  let received = 0;
+  let sum = 0;
+  let sumSquares = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let jitterSum = 0;
+  let previous = NaN;
+  let ttl: number | undefined;
+  let firstError: string | undefined;
+  for (const outcome of outcomes) {
+    if ('rttMs' in outcome) {
+      const rtt = outcome.rttMs;
+      received++;
+      sum += rtt;
+      sumSquares += rtt * rtt;
+      if (rtt < min) min = rtt;
+      if (rtt > max) max = rtt;
+      if (received > 1) jitterSum += Math.abs(rtt - previous);
+      previous = rtt;
+      if (outcome.ttl !== undefined) ttl = outcome.ttl;
+    } else if ('error' in outcome && firstError === undefined) firstError = outcome.error;
+  }
   const sent = outcomes.length;
   metrics.packets_sent = sent;
-  metrics.packets_received = rtts.length;
-  metrics.loss_ratio = sent === 0 ? 1 : round3((sent - rtts.length) / sent);
-  if (rtts.length === 0) {
-    const firstError = outcomes.find((o): o is { error: string } => 'error' in o);
-    const error = firstError
-      ? firstError.error
-      : `timeout after ${spec.timeout} ms (no reply to ${sent} echo${sent === 1 ? '' : 's'})`;
+  metrics.packets_received = received;
+  metrics.loss_ratio = sent === 0 ? 1 : round3((sent - received) / sent);
+  if (received === 0) {
+    const error = firstError ?? `timeout after ${spec.timeout} ms (no reply to ${sent} echo${sent === 1 ? '' : 'es'})`;
     return run.fail(error, null, metrics);
   }
-  const avg = rtts.reduce((a, b) => a + b, 0) / rtts.length;
-  const meanSquare = rtts.reduce((a, b) => a + b * b, 0) / rtts.length;
-  metrics.rtt_min_ms = round3(Math.min(...rtts));
+  const avg = sum / received;
+  metrics.rtt_min_ms = round3(min);
   metrics.rtt_avg_ms = round3(avg);
-  metrics.rtt_max_ms = round3(Math.max(...rtts));
-  metrics.rtt_mdev_ms = round3(Math.sqrt(Math.max(0, meanSquare - avg * avg)));
+  metrics.rtt_max_ms = round3(max);
+  metrics.rtt_mdev_ms = round3(Math.sqrt(Math.max(0, sumSquares / received - avg * avg)));
+  // Mean absolute difference of consecutive RTTs (the idea of RFC 3550's interarrival jitter).
+  if (received >= 2) metrics.jitter_ms = round3(jitterSum / (received - 1));
+  // The TTL / hop limit of the last reply.
+  if (ttl !== undefined) metrics.reply_ttl = ttl;
   return run.ok(avg, metrics);
 }

@@ -3,8 +3,10 @@ import { describeError } from './errors.ts';
 import { dns } from './dns.ts';
 import { http } from './http.ts';
 import { icmp } from './icmp.ts';
+import { networkInterface } from './interface.ts';
 import { type Prober, beginRun } from './result.ts';
 import { tcp } from './tcp.ts';
+import { traceroute } from './traceroute.ts';
 
 export type { Prober } from './result.ts';
 export { closeIcmpSockets, ICMP_PERMISSION_MESSAGE } from './icmp-socket.ts';
@@ -15,6 +17,8 @@ export const PROBERS: { [T in CheckType]: Prober<Extract<CheckSpec, { type: T }>
   http,
   tcp,
   dns,
+  traceroute,
+  interface: networkInterface,
 };
 
 /** Runs one check with its prober; even a prober bug comes back as a failed result, never a throw. */

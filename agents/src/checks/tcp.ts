@@ -1,12 +1,22 @@
-import { connect } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { CheckSpec } from '@nop/protocol';
 import { describeError } from './errors.ts';
-import { type Prober, beginRun, msSince, runSignal } from './result.ts';
+import { type Metrics, type Prober, ProbeTimeout, beginRun, msSince, runSignal } from './result.ts';
 import { isValidHost, splitHostPort } from './target.ts';
+import { onPeerCertificate } from './tls-cert.ts';
 
 type TcpSpec = Extract<CheckSpec, { type: 'tcp' }>;
 
-/** A TCP handshake to host:port ([v6]:port); headline = connect time (after name resolution). */
+/** Replies kept for the expect regex are cut here. */
+const REPLY_LIMIT = 64 * 1024;
+
+const snippet = (text: string) => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+
+/**
+ * A TCP handshake to host:port ([v6]:port), then optionally a TLS handshake, a `send` and a reply
+ * that must match `expect` within the timeout. Headline = connect time (after name resolution).
+ */
 export const tcp: Prober<TcpSpec> = (spec, signal) =>
   new Promise((resolve) => {
     const run = beginRun(spec);
@@ -15,26 +25,96 @@ export const tcp: Prober<TcpSpec> = (spec, signal) =>
       return resolve(run.fail(`invalid target "${spec.target}": must be host:port with port 1-65535`));
     const { host, port } = parsed;
     const { signal: runSig, dispose } = runSignal(spec.timeout, signal);
+    const metrics: Metrics = {};
     let resolvedAt: bigint | undefined;
+    let connectedAt: bigint | undefined;
+    let stage: 'connect' | 'tls' | 'reply' = 'connect';
+    let reply = '';
     let settled = false;
+    let tlsSocket: TLSSocket | undefined;
+    const expect = spec.expect === undefined ? undefined : new RegExp(spec.expect);
 
-    const socket = connect({ host, port });
-    const finish = (error?: unknown) => {
+    const socket: Socket = connect(spec.ipVersion ? { host, port, family: spec.ipVersion } : { host, port });
+    const finish = (error?: unknown, words?: string) => {
       if (settled) return;
       settled = true;
-      const connectedAt = process.hrtime.bigint();
       dispose();
+      runSig.removeEventListener('abort', onAbort);
+      tlsSocket?.destroy();
       socket.destroy();
-      const metrics: Record<string, number> = { dns_ms: resolvedAt ? msSince(run.started, resolvedAt) : 0 };
-      if (error !== undefined) return resolve(run.fail(describeError(error, host), null, metrics));
-      metrics.connect_ms = msSince(resolvedAt ?? run.started, connectedAt);
-      resolve(run.ok(metrics.connect_ms, metrics));
+      metrics.dns_ms = resolvedAt ? msSince(run.started, resolvedAt) : 0;
+      const connectMs = metrics.connect_ms ?? null;
+      if (error !== undefined || words !== undefined) {
+        let text = words ?? describeError(error, host);
+        if (error instanceof ProbeTimeout && stage === 'reply' && expect)
+          text = `timeout after ${error.ms} ms waiting for a reply matching /${spec.expect}/ (got ${snippet(reply)})`;
+        else if (error instanceof ProbeTimeout && stage === 'tls')
+          text = `timeout after ${error.ms} ms in the TLS handshake`;
+        return resolve(run.fail(text, stage === 'connect' ? null : connectMs, metrics));
+      }
+      resolve(run.ok(connectMs, metrics));
     };
+    const onAbort = () => finish(runSig.reason);
+
+    const converse = (stream: Socket) => {
+      stage = 'reply';
+      const sentAt = process.hrtime.bigint();
+      if (expect) {
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => {
+          if (reply.length < REPLY_LIMIT) reply += chunk;
+          if (expect.test(reply)) {
+            metrics.reply_ms = msSince(sentAt);
+            metrics.failed_due_to_regex = 0;
+            finish();
+          }
+        });
+        stream.once('end', () => {
+          metrics.failed_due_to_regex = 1;
+          finish(undefined, `reply ${snippet(reply)} does not match /${spec.expect}/ (connection closed)`);
+        });
+      }
+      if (spec.send !== undefined)
+        stream.write(spec.send, (error) => {
+          if (error) finish(error);
+          else if (!expect) finish();
+        });
+      else if (!expect) finish();
+    };
+
     socket.once('lookup', (error) => {
       if (!error) resolvedAt = process.hrtime.bigint();
     });
-    socket.once('connect', () => finish());
+    socket.once('connect', () => {
+      connectedAt = process.hrtime.bigint();
+      metrics.connect_ms = msSince(resolvedAt ?? run.started, connectedAt);
+      metrics.ip_version = socket.remoteFamily === 'IPv6' ? 6 : 4;
+      if (!spec.tls) return converse(socket);
+      stage = 'tls';
+      const name = spec.serverName ?? host;
+      tlsSocket = tlsConnect({
+        socket,
+        host: name,
+        servername: isIP(name) === 0 ? name : undefined,
+        rejectUnauthorized: spec.tlsVerify,
+      });
+      metrics.tls = 1;
+      onPeerCertificate(tlsSocket, (expiry) => {
+        if (expiry !== undefined) metrics.ssl_earliest_cert_expiry = expiry;
+      });
+      tlsSocket.once('secureConnect', () => {
+        metrics.tls_ms = msSince(connectedAt!);
+        converse(tlsSocket!);
+      });
+      tlsSocket.once('error', (error) => finish(error));
+    });
     socket.once('error', (error) => finish(error));
-    runSig.addEventListener('abort', () => finish(runSig.reason), { once: true });
+    socket.once('close', () => {
+      if (stage === 'reply' && expect) {
+        metrics.failed_due_to_regex = 1;
+        finish(undefined, `reply ${snippet(reply)} does not match /${spec.expect}/ (connection closed)`);
+      } else finish(new Error(`connection closed by the peer${stage === 'tls' ? ' during the TLS handshake' : ''}`));
+    });
+    runSig.addEventListener('abort', onAbort, { once: true });
     if (runSig.aborted) finish(runSig.reason);
   });

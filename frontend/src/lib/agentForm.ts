@@ -9,10 +9,7 @@ export const AGENT_TYPES: ReadonlyArray<{ value: AgentType; label: string }> = [
   { value: 'multi', label: 'multi — any mix of checks' },
 ];
 
-/**
- * The check types an agent type may run, first one the default. Mirrors CHECK_TYPE_OF_AGENT in the
- * protocol; traceroute has no CheckSpec yet, so a traceroute agent starts with no check.
- */
+/** The check types an agent type may run, first one the default. Mirrors CHECK_TYPE_OF_AGENT in the protocol. */
 export function checkTypesFor(agentType: AgentType): CheckType[] {
   switch (agentType) {
     case 'ping':
@@ -22,9 +19,9 @@ export function checkTypesFor(agentType: AgentType): CheckType[] {
     case 'dns':
       return ['dns'];
     case 'traceroute':
-      return [];
+      return ['traceroute'];
     case 'multi':
-      return ['icmp', 'http', 'tcp', 'dns'];
+      return ['icmp', 'http', 'tcp', 'dns', 'traceroute'];
   }
 }
 
@@ -33,6 +30,8 @@ export const TARGET_PLACEHOLDER: Record<CheckType, string> = {
   http: 'https://example.com/health',
   tcp: 'db.internal:5432',
   dns: 'example.com',
+  traceroute: '8.8.8.8 or example.com',
+  interface: 'eth0 or *',
 };
 
 export const INTERVALS: ReadonlyArray<{ ms: number; label: string }> = [

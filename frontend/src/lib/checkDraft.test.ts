@@ -14,9 +14,13 @@ describe('uniqueCheckId', () => {
 });
 
 describe('draftToSpec', () => {
-  it('is null for an empty target, or an agent type without check types', () => {
+  it('is null for an empty target', () => {
     expect(draftToSpec(emptyDraft('ping'))).toBeNull();
-    expect(draftToSpec({ ...emptyDraft('traceroute'), target: 'example.com' })).toBeNull();
+  });
+
+  it('gives a traceroute agent a traceroute check', () => {
+    const spec = draftToSpec({ ...emptyDraft('traceroute'), target: 'example.com' });
+    expect(CheckSpec.parse(spec)).toMatchObject({ type: 'traceroute', target: 'example.com', mode: 'udp' });
   });
 
   it('builds a spec the protocol accepts, with its defaults filled in', () => {

@@ -9,7 +9,9 @@ const check = (id: string, target: string): CheckSpec => ({
   interval: 10_000,
   timeout: 5_000,
   count: 3,
+  echoInterval: 100,
   size: 56,
+  dontFragment: false,
 });
 const agent = (n: number, name: string, checks: CheckSpec[]): Agent => ({
   id: `00000000-0000-4000-8000-00000000000${n}`,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 // only the path: importing the agent package itself would load its native ICMP module here
 import { AGENT_BIN } from '@nop/agent/bin-path';
 import type { CheckSpecInput } from '@nop/protocol';
@@ -64,6 +65,8 @@ export async function startManagedAgent(opts: {
   bus: Bus;
   agents: AgentService;
   port: number;
+  /** the embedded data folder: the agent keeps its unacked results in agent-spool/ there */
+  dataDir: string;
   log: FastifyBaseLogger;
 }) {
   const { db, bus, agents, log } = opts;
@@ -85,6 +88,7 @@ export async function startManagedAgent(opts: {
         NOP_AGENT_NAME: MANAGED_AGENT_NAME,
         NOP_AGENT_LISTEN: '127.0.0.1:0',
         NOP_AGENT_MANAGED: '1',
+        NOP_AGENT_SPOOL_DIR: path.resolve(opts.dataDir, 'agent-spool'),
       },
       stdio: ['pipe', 'inherit', 'inherit'],
       // its own process group: Ctrl-C reaches the backend only, which then stops the agent in order

@@ -8,11 +8,12 @@ import type { Queryable } from '../../db/db.ts';
  */
 export async function insertResults(db: Queryable, agentId: string, results: CheckResult[]): Promise<Set<string>> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO check_results (id, agent_id, check_id, type, target, time, success, duration_ms, error, metrics)
-     SELECT r.id, $1, r.check_id, r.type, r.target, r.time, r.success, r.duration_ms, r.error, r.metrics::jsonb
+    `INSERT INTO check_results (id, agent_id, check_id, type, target, time, success, duration_ms, error, metrics, details)
+     SELECT r.id, $1, r.check_id, r.type, r.target, r.time, r.success, r.duration_ms, r.error, r.metrics::jsonb,
+            r.details::jsonb
      FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::boolean[],
-                 $8::float8[], $9::text[], $10::text[])
-          AS r(id, check_id, type, target, time, success, duration_ms, error, metrics)
+                 $8::float8[], $9::text[], $10::text[], $11::text[])
+          AS r(id, check_id, type, target, time, success, duration_ms, error, metrics, details)
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
     [
@@ -26,6 +27,7 @@ export async function insertResults(db: Queryable, agentId: string, results: Che
       results.map((r) => r.durationMs),
       results.map((r) => r.error ?? null),
       results.map((r) => JSON.stringify(r.metrics)),
+      results.map((r) => (r.trace ? JSON.stringify({ trace: r.trace }) : null)),
     ],
   );
   return new Set(rows.map((r) => r.id));

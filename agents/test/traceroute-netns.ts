@@ -1,0 +1,155 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { AGENT_BIN } from '../src/index.ts';
+import { type RunOutput, agentEnv } from './helpers.ts';
+
+/**
+ * A chain of network namespaces as a tiny routed network, made (and removed) by a test:
+ *
+ *   src 10.201.1.1 ── 10.201.1.2 r1 10.201.2.1 ── 10.201.2.2 r2 10.201.3.1 ── 10.201.3.2 dst
+ *
+ * r1 and r2 forward; every namespace answers ICMP without rate limit. The addresses exist only
+ * inside these namespaces, and src has routes to 10.201.0.0/16 only: probes cannot leave them.
+ * Namespace names are nopt-<pid>-<random>-<role>, so a later run can remove a crashed run's.
+ */
+
+export const PREFIX = 'nopt-';
+export const ADDRESSES = { src: '10.201.1.1', r1: '10.201.1.2', r2: '10.201.2.2', dst: '10.201.3.2' } as const;
+
+function ip(...args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs a command inside a namespace. */
+export function inNetns(ns: string, ...command: string[]): string {
+  return ip('netns', 'exec', ns, ...command);
+}
+
+function listNetns(): string[] {
+  return ip('netns', 'list')
+    .split('\n')
+    .map((line) => line.split(' ')[0]!)
+    .filter(Boolean);
+}
+
+/** Whether this process may create namespaces (root / CAP_SYS_ADMIN); the reason when not. */
+export function netnsUnavailable(): string | undefined {
+  const probe = `${PREFIX}${process.pid}-probe`;
+  try {
+    ip('netns', 'add', probe);
+    ip('netns', 'del', probe);
+    return undefined;
+  } catch (error) {
+    return `ip netns add is not permitted here: ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
+/** Removes namespaces left by runs whose process is gone. */
+export function removeStaleNetns(): void {
+  for (const name of listNetns()) {
+    if (!name.startsWith(PREFIX)) continue;
+    const pid = Number(name.slice(PREFIX.length).split('-')[0]);
+    let alive = false;
+    if (Number.isInteger(pid) && pid > 0) {
+      try {
+        process.kill(pid, 0);
+        alive = pid === process.pid ? false : true;
+      } catch {
+        alive = false;
+      }
+    }
+    if (!alive) ip('netns', 'del', name);
+  }
+}
+
+export interface Chain {
+  src: string;
+  r1: string;
+  r2: string;
+  dst: string;
+  destroy(): void;
+}
+
+export function createChain(): Chain {
+  const tag = `${PREFIX}${process.pid}-${randomBytes(2).toString('hex')}`;
+  const ns = { src: `${tag}-src`, r1: `${tag}-r1`, r2: `${tag}-r2`, dst: `${tag}-dst` };
+  const chain: Chain = {
+    ...ns,
+    destroy() {
+      for (const name of Object.values(ns))
+        try {
+          ip('netns', 'del', name);
+        } catch {
+          // already gone
+        }
+    },
+  };
+  try {
+    for (const name of Object.values(ns)) {
+      ip('netns', 'add', name);
+      ip('-n', name, 'link', 'set', 'lo', 'up');
+      inNetns(name, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0');
+    }
+    const links: [string, string, string, string, string, string][] = [
+      // namespace, device, address, peer namespace, peer device, peer address
+      [ns.src, 's0', '10.201.1.1/30', ns.r1, 'a0', '10.201.1.2/30'],
+      [ns.r1, 'a1', '10.201.2.1/30', ns.r2, 'b0', '10.201.2.2/30'],
+      [ns.r2, 'b1', '10.201.3.1/30', ns.dst, 'd0', '10.201.3.2/30'],
+    ];
+    for (const [a, devA, addrA, b, devB, addrB] of links) {
+      ip('link', 'add', devA, 'netns', a, 'type', 'veth', 'peer', 'name', devB, 'netns', b);
+      for (const [name, dev, addr] of [
+        [a, devA, addrA],
+        [b, devB, addrB],
+      ] as const) {
+        ip('-n', name, 'addr', 'add', addr, 'dev', dev);
+        ip('-n', name, 'link', 'set', dev, 'up');
+      }
+    }
+    for (const router of [ns.r1, ns.r2]) inNetns(router, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+    ip('-n', ns.src, 'route', 'add', '10.201.0.0/16', 'via', '10.201.1.2');
+    ip('-n', ns.r1, 'route', 'add', '10.201.3.0/24', 'via', '10.201.2.2');
+    ip('-n', ns.r2, 'route', 'add', '10.201.1.0/24', 'via', '10.201.2.1');
+    ip('-n', ns.dst, 'route', 'add', '10.201.0.0/16', 'via', '10.201.3.1');
+  } catch (error) {
+    chain.destroy();
+    throw error;
+  }
+  return chain;
+}
+
+/** Makes `ns` drop every packet it receives (nftables), until the returned function is called. */
+export function dropAllInput(ns: string): () => void {
+  inNetns(ns, 'nft', 'add table inet nopt; add chain inet nopt in { type filter hook input priority 0; policy drop; }');
+  return () => inNetns(ns, 'nft', 'delete table inet nopt');
+}
+
+/** Makes router `ns` answer packets it would forward to `destination` with ICMP host unreachable. */
+export function rejectForwardTo(ns: string, destination: string): () => void {
+  inNetns(
+    ns,
+    'nft',
+    `add table inet noptr; add chain inet noptr rej { type filter hook forward priority 0; }; add rule inet noptr rej ip daddr ${destination} reject with icmp type host-unreachable`,
+  );
+  return () => inNetns(ns, 'nft', 'delete table inet noptr');
+}
+
+/** Runs `nop-agent --config FILE --once` inside a namespace. */
+export function runAgentInNetns(ns: string, config: string, timeoutMs = 10_000): Promise<RunOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, AGENT_BIN, '--config', config, '--once'], {
+      env: agentEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
