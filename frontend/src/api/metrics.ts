@@ -8,15 +8,17 @@ export interface HistoryQuery {
   fromMs: number;
   toMs: number;
   step: string;
+  /** the series to aggregate: latency_ms, or a result metric such as rx_bytes_per_second */
+  metric: string;
 }
 
-/** Latency history of one check, as chart-ready points (bucket start in epoch ms). */
-export async function fetchLatencyHistory(q: HistoryQuery, signal?: AbortSignal): Promise<HistoryPoint[]> {
+/** One check's history of its headline metric, as chart-ready points (bucket start in epoch ms). */
+export async function fetchHistory(q: HistoryQuery, signal?: AbortSignal): Promise<HistoryPoint[]> {
   const res = await request<MetricsResponse>('GET', '/api/v1/metrics', {
     query: {
       agent_id: q.agentId,
       check_id: q.checkId,
-      metric: 'latency_ms',
+      metric: q.metric,
       from: new Date(q.fromMs).toISOString(),
       to: new Date(q.toMs).toISOString(),
       step: q.step,

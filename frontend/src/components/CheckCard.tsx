@@ -4,7 +4,9 @@ import { useCheckHistory } from '../hooks/useCheckHistory.ts';
 import { cn } from '../lib/cn.ts';
 import { useNow } from '../lib/clock.ts';
 import { checkState, type CheckHealth } from '../lib/checkState.ts';
-import { formatInterval, formatMs } from '../lib/format.ts';
+import { formatInterval } from '../lib/format.ts';
+import { headlineOf } from '../lib/headline.ts';
+import { routeSummary } from '../lib/routeSummary.ts';
 import { buildChartColumns, latestLatency, successCounts } from '../lib/liveSeries.ts';
 import { useCheckLive } from '../store/live.ts';
 import { LatencyChart, type HoverPoint } from './LatencyChart.tsx';
@@ -31,9 +33,10 @@ const EMPTY_TEXT: Record<Agent['status'], string> = {
   offline: 'The agent is offline; results resume when it reconnects.',
 };
 
-/** One check: live latency chart, the last value, health with the last error, and success ratio. */
+/** One check: live chart of its headline value (latency, or throughput), the last value, health with the last error, and success ratio. */
 export function CheckCard({ agent, check }: { agent: Agent; check: CheckSpec }) {
-  const history = useCheckHistory(agent.id, check.id);
+  const headline = headlineOf(check.type);
+  const history = useCheckHistory(agent.id, check.id, headline.metric);
   const live = useCheckLive(agent.id, check.id);
   // The window slides every 5 s; finer would redraw every chart every second for no visible gain.
   const now = useNow(5000);
@@ -82,7 +85,7 @@ export function CheckCard({ agent, check }: { agent: Agent; check: CheckSpec }) 
           data-testid="latest-latency"
           className={cn('font-mono text-xl font-semibold tabular-nums', latest === null ? 'text-faint' : 'text-fg')}
         >
-          {hover ? (hover.failed ? 'failed' : formatMs(hover.latency)) : formatMs(latest)}
+          {hover ? (hover.failed ? 'failed' : headline.format(hover.latency)) : headline.format(latest)}
         </span>
         <span className="text-xs text-faint">
           {hover ? (
@@ -94,7 +97,7 @@ export function CheckCard({ agent, check }: { agent: Agent; check: CheckSpec }) 
       </div>
 
       <div className="relative px-1.5">
-        <LatencyChart columns={columns} nowMs={now} onHover={setHover} />
+        <LatencyChart columns={columns} nowMs={now} onHover={setHover} axis={headline.axis} />
         {empty && (
           <div className="absolute inset-0 grid place-items-center text-xs text-faint">
             {history.isPending ? (
@@ -118,7 +121,7 @@ export function CheckCard({ agent, check }: { agent: Agent; check: CheckSpec }) 
               ? 'Last run failed'
               : history.isError
                 ? 'History unavailable; showing live results only'
-                : 'Success rate, last 15 min')}
+                : (routeSummary(live?.last) ?? 'Success rate, last 15 min'))}
         </p>
         <SuccessRatio ok={counts.ok} total={counts.total} />
       </footer>

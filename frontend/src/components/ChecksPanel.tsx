@@ -12,7 +12,7 @@ export function ChecksPanel({ agents, entries, query }: { agents: Agent[]; entri
     body = (
       <EmptyState title="No checks yet.">
         Add checks to an agent from the Checks column of the table above (or give a new agent its first check), and
-        their latency will chart here as results arrive.
+        their results will chart here as they arrive.
       </EmptyState>
     );
   } else if (entries.length === 0) {
@@ -35,7 +35,7 @@ export function ChecksPanel({ agents, entries, query }: { agents: Agent[]; entri
         </h2>
         {total > 0 && (
           <span className="text-xs text-faint tabular-nums">
-            {entries.length === total ? `${total}` : `${entries.length} of ${total}`} · latency, last 15 minutes
+            {entries.length === total ? `${total}` : `${entries.length} of ${total}`} · last 15 minutes
           </span>
         )}
       </div>

@@ -26,18 +26,23 @@ export function LatencyChart({
   nowMs,
   height = 120,
   onHover,
+  axis,
 }: {
   columns: ChartColumns;
   nowMs: number;
   height?: number;
   onHover?: (point: HoverPoint | null) => void;
+  /** y tick labels; latency in ms by default */
+  axis?: (value: number) => string;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const now = useRef(nowMs);
   const hover = useRef(onHover);
+  const axisLabel = useRef(axis ?? axisMs);
   now.current = nowMs;
   hover.current = onHover;
+  axisLabel.current = axis ?? axisMs;
 
   useEffect(() => {
     const el = host.current;
@@ -55,7 +60,7 @@ export function LatencyChart({
       },
       axes: [
         { ...AXIS, size: 20, space: 70 },
-        { ...AXIS, size: 44, space: 28, values: (_u, splits) => splits.map(axisMs) },
+        { ...AXIS, size: 44, space: 28, values: (_u, splits) => splits.map((v) => axisLabel.current(v)) },
       ],
       series: [
         {},

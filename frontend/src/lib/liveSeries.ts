@@ -1,4 +1,5 @@
 import type { StreamedResult } from '@nop/protocol';
+import { headlineOf } from './headline.ts';
 
 /** Charts show the last 15 minutes; history fills it on load, live results extend it. */
 export const WINDOW_MS = 15 * 60_000;
@@ -8,7 +9,7 @@ export const MAX_LIVE_POINTS = 3_000;
 /** One live result reduced to what a card draws. */
 export interface LivePoint {
   t: number; // epoch ms
-  v: number | null; // latency ms; null when the probe gave none
+  v: number | null; // the check's headline value (latency ms, or bytes/s); null when the run gave none
   ok: boolean;
 }
 
@@ -34,7 +35,7 @@ export function appendResults(prev: CheckLive | undefined, results: StreamedResu
   let last = prev?.last;
   const fresh: LivePoint[] = [];
   for (const r of results) {
-    fresh.push({ t: Date.parse(r.time), v: r.durationMs, ok: r.success });
+    fresh.push({ t: Date.parse(r.time), v: headlineOf(r.type).pick(r), ok: r.success });
     if (!last || Date.parse(r.time) >= Date.parse(last.time)) last = r;
   }
   // Batches from an agent that was offline arrive late and together; sort once, not per point.
