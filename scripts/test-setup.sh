@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs before `npm test` (npm's pretest): makes sure what the suite talks to is there.
 # - Debian's Chromium for the browser test, Prometheus' Pushgateway for the agent's export test,
-#   docker-compose to validate the compose file (no engine needed), pg_isready and redis-cli
-#   (installed when root);
+#   docker-compose to validate the compose file (no engine needed), nftables/iproute2/promtool/openssl
+#   for the agent's packet-level tests, pg_isready and redis-cli (installed when root);
 # - PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379, started when they are installed but down.
 # Idempotent and quick when everything is already in place.
 set -euo pipefail
@@ -26,6 +26,12 @@ command -v pg_isready >/dev/null || packages+=(postgresql-client)
 command -v redis-cli >/dev/null || packages+=(redis-tools)
 [[ -x /usr/bin/prometheus-pushgateway ]] || packages+=(prometheus-pushgateway)
 command -v docker-compose >/dev/null || packages+=(docker-compose)
+# the agent's tests: nftables drops packets in the test's own namespaces (ip), promtool lints
+# metrics output, openssl makes test certificates
+command -v nft >/dev/null || packages+=(nftables)
+command -v ip >/dev/null || packages+=(iproute2)
+command -v promtool >/dev/null || packages+=(prometheus)
+command -v openssl >/dev/null || packages+=(openssl)
 if ((${#packages[@]} > 0)); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     say "installing ${packages[*]}"
