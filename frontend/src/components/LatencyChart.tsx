@@ -55,7 +55,15 @@ export function LatencyChart({
       padding: [8, 18, 0, 0],
       cursor: { y: false, drag: { x: false, y: false }, points: { size: 6 } },
       scales: {
-        x: { time: true, range: () => [(now.current - WINDOW_MS) / 1000, now.current / 1000] },
+        // the clock ticks every few seconds, results arrive in between: never cut off the newest point
+        // (uPlot also leaves points outside the x range out of the y autoscale)
+        x: {
+          time: true,
+          range: (u) => {
+            const end = Math.max(now.current / 1000, u.data[0]?.at(-1) ?? 0);
+            return [end - WINDOW_MS / 1000, end];
+          },
+        },
         y: { range: (_u, _min, max) => [0, max > 0 ? niceMax(max) : 10] },
       },
       axes: [
