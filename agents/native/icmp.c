@@ -1,7 +1,7 @@
 /*
  * nop_icmp: ICMP echo sockets for nop-agent, as a small N-API addon.
  *
- *   open(family 4|6, mode 'auto'|'dgram'|'raw', onPackets(err, packets[]))
+ *   open(family 4|6, mode 'auto'|'dgram'|'raw', onPackets(err, count, fields, from))
  *     -> { handle, kind: 'dgram'|'raw', identifier }
  *   send(handle, address, sequence, payloadBytes, ttl (-1 = default), dontFragment) -> sentNs
  *   close(handle)
@@ -11,9 +11,11 @@
  * identifier, the checksum and demultiplexing) and falls back to a raw socket (CAP_NET_RAW).
  * libuv polls the fd; each wakeup drains every queued datagram with recvmmsg (and, on datagram
  * sockets when EPOLLERR says so, the error queue, where the kernel puts ICMP errors quoting our
- * echoes) and hands JS one array of { type, code, id, seq, from, rxNs, ttl, error }. Raw sockets
- * see every ICMP message of the host: an ICMP filter keeps out all but replies and errors, and
- * replies carrying another identifier are dropped here. Every syscall's failure becomes an
+ * echoes) and hands JS the whole batch in one call: `fields`, a Float64Array (the socket's own,
+ * reused) of PACKET_FIELDS numbers per packet (type, code, id, seq, rxNs, ttl, error), and `from`,
+ * an array of the senders' addresses: no JS object per packet. Raw sockets see every ICMP
+ * message of the host: an ICMP filter keeps out all but replies and errors, and replies
+ * carrying another identifier are dropped here. Every syscall's failure becomes an
  * Error whose .code is the errno's name (EPERM, EMSGSIZE, ...).
  *
  * Times: SO_TIMESTAMPNS gives the kernel's receive time (CLOCK_REALTIME), so send() reads
@@ -49,6 +51,15 @@
 
 typedef struct icmp_box icmp_box;
 
+/* One received message, parsed, waiting for the batch to go to JS. */
+typedef struct {
+  int type, code, id, seq, ttl, error;
+  double rx_ns;
+  char from[INET6_ADDRSTRLEN];
+} rx_packet;
+
+#define PACKET_FIELDS 7 /* numbers per packet in the Float64Array handed to JS */
+
 typedef struct {
   uv_poll_t poll;
   napi_env env;
@@ -67,6 +78,11 @@ typedef struct {
   int ttl;         /* TTL / hop limit currently set, -1 = kernel default */
   int df;          /* Don't Fragment currently set */
   int64_t epoch_s; /* CLOCK_REALTIME seconds at open: timestamps are ns since then */
+  rx_packet *rx;   /* this wakeup's parsed packets (grows as needed, up to MAX_DRAIN) */
+  uint32_t rx_cap;
+  napi_ref fields;     /* the Float64Array handed to onPackets, reused while big enough */
+  double *fields_data;
+  uint32_t fields_cap; /* packets it holds */
   unsigned char tx[8 + MAX_PAYLOAD];
   struct mmsghdr msgs[RX_BATCH];
   struct iovec iov[RX_BATCH];
@@ -128,24 +144,22 @@ typedef struct {
   const struct sockaddr *from;
 } packet;
 
-static void push(icmp_sock *s, napi_value arr, uint32_t *n, const packet *p) {
-  napi_env env = s->env;
-  napi_value obj, v;
-  char addr[INET6_ADDRSTRLEN] = "";
-  if (napi_create_object(env, &obj) != napi_ok) return;
+/* Keeps one parsed packet for this wakeup's batch (dropped only if memory runs out). */
+static void push(icmp_sock *s, uint32_t *n, const packet *p) {
+  if (*n == s->rx_cap) {
+    uint32_t cap = s->rx_cap ? s->rx_cap * 2 : 256;
+    rx_packet *grown = realloc(s->rx, cap * sizeof *grown);
+    if (!grown) return;
+    s->rx = grown, s->rx_cap = cap;
+  }
+  rx_packet *r = &s->rx[(*n)++];
+  r->type = p->type, r->code = p->code, r->id = p->id, r->seq = p->seq, r->ttl = p->ttl, r->error = p->error;
+  r->rx_ns = p->rx_ns;
+  r->from[0] = '\0';
   if (p->from && p->from->sa_family == AF_INET)
-    inet_ntop(AF_INET, &((const struct sockaddr_in *)p->from)->sin_addr, addr, sizeof addr);
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)p->from)->sin_addr, r->from, sizeof r->from);
   else if (p->from && p->from->sa_family == AF_INET6)
-    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)p->from)->sin6_addr, addr, sizeof addr);
-  napi_create_int32(env, p->type, &v), napi_set_named_property(env, obj, "type", v);
-  napi_create_int32(env, p->code, &v), napi_set_named_property(env, obj, "code", v);
-  napi_create_int32(env, p->id, &v), napi_set_named_property(env, obj, "id", v);
-  napi_create_int32(env, p->seq, &v), napi_set_named_property(env, obj, "seq", v);
-  napi_create_string_latin1(env, addr, NAPI_AUTO_LENGTH, &v), napi_set_named_property(env, obj, "from", v);
-  napi_create_double(env, p->rx_ns, &v), napi_set_named_property(env, obj, "rxNs", v);
-  napi_create_int32(env, p->ttl, &v), napi_set_named_property(env, obj, "ttl", v);
-  napi_get_boolean(env, p->error, &v), napi_set_named_property(env, obj, "error", v);
-  napi_set_element(env, arr, (*n)++, obj);
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)p->from)->sin6_addr, r->from, sizeof r->from);
 }
 
 /* Kernel receive time, reply TTL and (error queue) the extended error, from the control data. */
@@ -175,7 +189,7 @@ static int is_error_type(int family, int type) {
 }
 
 /* One datagram of the normal queue: an echo reply, or (raw sockets) an ICMP error quoting one. */
-static void parse_reply(icmp_sock *s, napi_value arr, uint32_t *n, struct msghdr *m, size_t len) {
+static void parse_reply(icmp_sock *s, uint32_t *n, struct msghdr *m, size_t len) {
   packet p = {.ttl = -1, .from = (const struct sockaddr *)m->msg_name};
   const unsigned char *icmp = m->msg_iov[0].iov_base;
   read_cmsgs(s, m, &p);
@@ -191,7 +205,7 @@ static void parse_reply(icmp_sock *s, napi_value arr, uint32_t *n, struct msghdr
   if (p.type == (s->family == 4 ? 0 : 129)) {
     p.id = icmp[4] << 8 | icmp[5], p.seq = icmp[6] << 8 | icmp[7];
     if (!s->dgram && p.id != s->ident) return; /* another process's echo */
-    push(s, arr, n, &p);
+    push(s, n, &p);
     return;
   }
   if (s->dgram || !is_error_type(s->family, p.type)) return;
@@ -204,11 +218,11 @@ static void parse_reply(icmp_sock *s, napi_value arr, uint32_t *n, struct msghdr
   if (inner[0] != (s->family == 4 ? 8 : 128)) return;
   p.id = inner[4] << 8 | inner[5], p.seq = inner[6] << 8 | inner[7], p.error = 1;
   if (p.id != s->ident) return;
-  push(s, arr, n, &p);
+  push(s, n, &p);
 }
 
 /* Datagram sockets: ICMP errors arrive on the error queue, the payload being our own echo. */
-static int drain_errqueue(icmp_sock *s, napi_value arr, uint32_t *n) {
+static int drain_errqueue(icmp_sock *s, uint32_t *n) {
   for (int i = 0; i < MAX_DRAIN; i++) {
     unsigned char data[64], ctl[512];
     struct sockaddr_storage from;
@@ -228,7 +242,7 @@ static int drain_errqueue(icmp_sock *s, napi_value arr, uint32_t *n) {
     p.type = ee->ee_type, p.code = ee->ee_code, p.error = 1;
     p.id = data[4] << 8 | data[5], p.seq = data[6] << 8 | data[7];
     p.from = SO_EE_OFFENDER(ee);
-    push(s, arr, n, &p);
+    push(s, n, &p);
   }
   return 0;
 }
@@ -239,7 +253,7 @@ static int latched(int err) {
   return err != EBADF && err != ENOTSOCK && err != EFAULT && err != EINVAL && err != ENOMEM;
 }
 
-static int drain(icmp_sock *s, napi_value arr, uint32_t *n) {
+static int drain(icmp_sock *s, uint32_t *n) {
   for (int total = 0; total < MAX_DRAIN;) {
     for (int i = 0; i < RX_BATCH; i++) {
       s->iov[i] = (struct iovec){s->data[i], RX_SLOT};
@@ -257,7 +271,7 @@ static int drain(icmp_sock *s, napi_value arr, uint32_t *n) {
       }
       return errno;
     }
-    for (int i = 0; i < got; i++) parse_reply(s, arr, n, &s->msgs[i].msg_hdr, s->msgs[i].msg_len);
+    for (int i = 0; i < got; i++) parse_reply(s, n, &s->msgs[i].msg_hdr, s->msgs[i].msg_len);
     total += got;
     if (got < RX_BATCH) break;
   }
@@ -266,14 +280,51 @@ static int drain(icmp_sock *s, napi_value arr, uint32_t *n) {
 
 static void release_js(icmp_sock *s);
 
-static void call_js(icmp_sock *s, napi_value err, napi_value arr) {
+/* The batch as (count, Float64Array of PACKET_FIELDS per packet, array of sender addresses). The
+ * Float64Array is the socket's own, reused from one wakeup to the next (no ArrayBuffer per
+ * wakeup): JS reads it during the callback only. */
+static int batch_to_js(icmp_sock *s, uint32_t n, napi_value *count, napi_value *fields, napi_value *from) {
   napi_env env = s->env;
-  napi_value cb, global, result, argv[2] = {err, arr};
+  napi_value str = NULL;
+  const char *last = NULL;
+  if (n > s->fields_cap || !s->fields) {
+    uint32_t cap = n > 256 ? n : 256;
+    void *data = NULL;
+    napi_value buffer;
+    if (napi_create_arraybuffer(env, (size_t)cap * PACKET_FIELDS * sizeof(double), &data, &buffer) != napi_ok ||
+        napi_create_typedarray(env, napi_float64_array, (size_t)cap * PACKET_FIELDS, buffer, 0, fields) != napi_ok)
+      return -1;
+    if (s->fields) napi_delete_reference(env, s->fields), s->fields = NULL;
+    if (napi_create_reference(env, *fields, 1, &s->fields) != napi_ok) return -1;
+    s->fields_data = data, s->fields_cap = cap;
+  } else if (napi_get_reference_value(env, s->fields, fields) != napi_ok || !*fields) {
+    return -1;
+  }
+  if (napi_create_uint32(env, n, count) != napi_ok || napi_create_array_with_length(env, n, from) != napi_ok)
+    return -1;
+  double *f = s->fields_data;
+  for (uint32_t i = 0; i < n; i++, f += PACKET_FIELDS) {
+    const rx_packet *r = &s->rx[i];
+    f[0] = r->type, f[1] = r->code, f[2] = r->id, f[3] = r->seq, f[4] = r->rx_ns, f[5] = r->ttl, f[6] = r->error;
+    /* Replies from one host often come in a row (count > 1): one string for the run. */
+    if (!last || strcmp(last, r->from) != 0) {
+      if (napi_create_string_latin1(env, r->from, NAPI_AUTO_LENGTH, &str) != napi_ok) return -1;
+      last = r->from;
+    }
+    if (napi_set_element(env, *from, i, str) != napi_ok) return -1;
+  }
+  return 0;
+}
+
+static void call_js(icmp_sock *s, napi_value err, uint32_t n) {
+  napi_env env = s->env;
+  napi_value cb, global, result, argv[4] = {err};
+  if (batch_to_js(s, n, &argv[1], &argv[2], &argv[3]) != 0) return;
   if (napi_get_reference_value(env, s->callback, &cb) != napi_ok || !cb) return;
   napi_get_global(env, &global); /* make_callback wants an object as `this` */
   /* make_callback (not call_function): runs the microtasks (promise settlements) afterwards. */
   s->in_callback = 1;
-  napi_status status = napi_make_callback(env, s->async, global, cb, 2, argv, &result);
+  napi_status status = napi_make_callback(env, s->async, global, cb, 4, argv, &result);
   s->in_callback = 0;
   if (s->release_js) release_js(s); /* the callback closed the socket */
   if (status == napi_pending_exception) {
@@ -293,12 +344,11 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
   if (status == UV_EBADF && fcntl(s->fd, F_GETFD) != -1) fail = 0, restart = 1;
   napi_handle_scope scope;
   if (napi_open_handle_scope(s->env, &scope) != napi_ok) return;
-  napi_value arr, err;
+  napi_value err;
   uint32_t n = 0;
-  napi_create_array(s->env, &arr);
   napi_get_null(s->env, &err);
-  if (!fail && s->dgram && restart) fail = drain_errqueue(s, arr, &n); /* only EPOLLERR says it has some */
-  if (!fail) fail = drain(s, arr, &n);
+  if (!fail && s->dgram && restart) fail = drain_errqueue(s, &n); /* only EPOLLERR says it has some */
+  if (!fail) fail = drain(s, &n);
   if (!fail && restart) {
     int pending = 0;
     socklen_t len = sizeof pending;
@@ -319,7 +369,7 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
     napi_create_string_utf8(s->env, text, NAPI_AUTO_LENGTH, &msg);
     napi_create_error(s->env, code, msg, &err);
   }
-  if (n > 0 || fail) call_js(s, err, arr);
+  if (n > 0 || fail) call_js(s, err, n);
   napi_close_handle_scope(s->env, scope);
 }
 
@@ -330,6 +380,7 @@ static void on_closed(uv_handle_t *handle) {
   if (close(s->fd) != 0) perror("nop_icmp: close"); /* nothing left to tell JS */
   if (s->box) s->box->s = NULL;
   if (s->cleanup) napi_remove_async_cleanup_hook(s->cleanup);
+  free(s->rx);
   free(s);
 }
 
@@ -338,6 +389,7 @@ static void release_js(icmp_sock *s) {
   s->release_js = 0;
   if (s->callback) napi_delete_reference(s->env, s->callback), s->callback = NULL;
   if (s->async) napi_async_destroy(s->env, s->async), s->async = NULL;
+  if (s->fields) napi_delete_reference(s->env, s->fields), s->fields = NULL;
 }
 
 /* Stops polling and closes; `js`: may release JS references (not during env teardown). */
@@ -388,9 +440,10 @@ static int configure(int fd, int family, int dgram, const char **what) {
   }
   TRY("SO_SNDBUF", set_int(fd, SOL_SOCKET, SO_SNDBUF, 1 << 20));
   if (family == 4) {
-    TRY("IP_RECVTTL", set_int(fd, IPPROTO_IP, IP_RECVTTL, 1));
     TRY("IP_MTU_DISCOVER", set_int(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT));
     if (dgram) {
+      /* A raw IPv4 socket reads the TTL from the IP header it gets: no control message needed. */
+      TRY("IP_RECVTTL", set_int(fd, IPPROTO_IP, IP_RECVTTL, 1));
       TRY("IP_RECVERR", set_int(fd, IPPROTO_IP, IP_RECVERR, 1));
     } else {
       /* Only echo reply, unreachable, time exceeded, parameter problem wake us up. */

@@ -134,13 +134,30 @@ export function rejectForwardTo(ns: string, destination: string): () => void {
   return () => inNetns(ns, 'nft', 'delete table inet noptr');
 }
 
-/** Runs `nop-agent --config FILE --once` inside a namespace. */
-export function runAgentInNetns(ns: string, config: string, timeoutMs = 10_000): Promise<RunOutput> {
+/** The unprivileged user (nobody) a run can drop to, inside the namespace. */
+export const NOBODY = 65_534;
+
+export interface NetnsRunOptions {
+  timeoutMs?: number;
+  /** extra environment for the agent */
+  env?: NodeJS.ProcessEnv;
+  /** run the agent as this uid (and gid), without supplementary groups or capabilities */
+  uid?: number;
+}
+
+/** Runs `nop-agent --config FILE --once` inside a namespace (as root, or as `uid` via setpriv). */
+export function runAgentInNetns(ns: string, config: string, options: NetnsRunOptions = {}): Promise<RunOutput> {
+  const { timeoutMs = 10_000, env = {}, uid } = options;
+  const drop = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, AGENT_BIN, '--config', config, '--once'], {
-      env: agentEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', ns, ...drop, process.execPath, AGENT_BIN, '--config', config, '--once'],
+      {
+        env: agentEnv(env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));

@@ -1,8 +1,11 @@
+import { createSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { CheckResult } from '@nop/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/checks/index.ts';
+import { lengthFromPayload } from '../src/checks/errqueue-socket.ts';
 import { fingerprint } from '../src/checks/traceroute.ts';
+import { udpLengthOf, udpPayload } from '../src/checks/traceroute-packets.ts';
 import { formatTrace } from '../src/checks/traceroute-format.ts';
 import { AgentMetrics } from '../src/metrics.ts';
 import { spec, tempDir, writeFile } from './helpers.ts';
@@ -10,6 +13,7 @@ import {
   ADDRESSES,
   type Chain,
   createChain,
+  NOBODY,
   dropAllInput,
   netnsUnavailable,
   rejectForwardTo,
@@ -22,10 +26,15 @@ type Trace = NonNullable<CheckResult['trace']>;
 /** Every probe of every hop: who answered, in TTL order, per flow. */
 const addressesOf = (trace: Trace) => trace.flows.map((f) => f.hops.map((h) => h.probes.map((p) => p.address)));
 
-function expectValid(result: CheckResult): Trace {
+type Method = Trace['method'];
+
+/** udp probes go through the error queue (the addon is built for the tests), icmp and tcp raw. */
+const methodOf = (mode: Trace['mode']): Method => (mode === 'udp' ? 'errqueue' : 'raw');
+
+function expectValid(result: CheckResult, method?: Method): Trace {
   expect(CheckResult.parse(result)).toEqual(result);
   expect(result.trace).toBeDefined();
-  expect(result.trace!.method).toBe('raw');
+  expect(result.trace!.method).toBe(method ?? methodOf(result.trace!.mode));
   expect(result.trace!.fingerprint).toMatch(/^[0-9a-f]{12}$/);
   return result.trace!;
 }
@@ -46,14 +55,14 @@ function ipv6Loopback(): boolean {
 
 describe('traceroute on loopback', () => {
   for (const mode of ['udp', 'icmp', 'tcp'] as const)
-    it(`${mode}: reaches 127.0.0.1 in one hop`, async () => {
+    it(`${mode}: reaches 127.0.0.1 in one hop (method ${methodOf(mode)})`, async () => {
       const result = await runCheck(
         spec({ id: `lo-${mode}`, type: 'traceroute', target: '127.0.0.1', mode, probeTimeout: 2000, timeout: 5000 }),
       );
       const trace = expectValid(result);
       expect(result).toMatchObject({ success: true, checkId: `lo-${mode}`, type: 'traceroute' });
       expect(result.error).toBeUndefined();
-      expect(trace).toMatchObject({ mode, destination: '127.0.0.1' });
+      expect(trace).toMatchObject({ mode, method: methodOf(mode), destination: '127.0.0.1' });
       expect(addressesOf(trace)).toEqual([[['127.0.0.1', '127.0.0.1', '127.0.0.1']]]);
       expect(trace.flows[0]!.reached).toBe(true);
       expectAllRttsPositive(trace);
@@ -68,14 +77,47 @@ describe('traceroute on loopback', () => {
       expect(result.durationMs).toBeGreaterThan(0);
     });
 
-  it.runIf(ipv6Loopback())('reaches ::1 over IPv6 (udp, icmp, tcp)', async () => {
+  it.runIf(ipv6Loopback())('reaches ::1 over IPv6 (udp errqueue, icmp, tcp)', async () => {
     for (const mode of ['udp', 'icmp', 'tcp'] as const) {
       const result = await runCheck(spec({ id: `lo6-${mode}`, type: 'traceroute', target: '[::1]', mode }));
       const trace = expectValid(result);
+      expect(trace.method).toBe(methodOf(mode));
       expect(result.success, result.error).toBe(true);
       expect(addressesOf(trace)).toEqual([[['::1', '::1', '::1']]]);
       expectAllRttsPositive(trace);
     }
+  });
+
+  it('udp errqueue: a UDP reply from the destination counts as reached (echoed or not)', async () => {
+    for (const echo of [true, false]) {
+      const server = createSocket('udp4');
+      server.on('message', (message, peer) => server.send(echo ? message : 'pong', peer.port, peer.address));
+      await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
+      try {
+        const port = server.address().port;
+        const result = await runCheck(
+          spec({ id: 'reply', type: 'traceroute', target: '127.0.0.1', mode: 'udp', port, probeTimeout: 2000 }),
+        );
+        const trace = expectValid(result, 'errqueue');
+        expect(result.success, result.error).toBe(true);
+        expect(addressesOf(trace)).toEqual([[['127.0.0.1', '127.0.0.1', '127.0.0.1']]]);
+        expectAllRttsPositive(trace);
+      } finally {
+        server.close();
+      }
+    }
+  });
+
+  it('errqueue matches a quoted payload by its tag byte, even padded (RFC 4884) or cut', () => {
+    for (const seq of [0, 1, 87, 200, 255, 256 + 7]) {
+      const payload = udpPayload(seq);
+      expect(payload.length + 8).toBe(udpLengthOf(seq));
+      expect(lengthFromPayload(payload)).toBe(udpLengthOf(seq));
+      expect(lengthFromPayload(Buffer.concat([payload, Buffer.alloc(128)]).subarray(0, 100))).toBe(udpLengthOf(seq));
+      expect(lengthFromPayload(payload.subarray(0, 12))).toBe(udpLengthOf(seq));
+    }
+    expect(lengthFromPayload(udpPayload(3).subarray(0, 11))).toBeUndefined();
+    expect(lengthFromPayload(Buffer.from('pong from somebody'))).toBeUndefined();
   });
 
   it('resolves hop names when asked (getnameinfo: /etc/hosts first)', async () => {
@@ -160,6 +202,13 @@ describe('traceroute on loopback', () => {
     );
   });
 
+  it('prints which method a udp trace used (error queue)', async () => {
+    const result = await runCheck(spec({ id: 'fmt-udp', type: 'traceroute', target: '127.0.0.1', mode: 'udp' }));
+    const lines = formatTrace(result, 30).split('\n');
+    expect(lines[0]).toBe('traceroute to 127.0.0.1 (127.0.0.1), udp probes (error queue), 30 hops max, 1 flow');
+    expect(lines[1]).toMatch(/^ 1 {2}127\.0\.0\.1( {2}\d+\.\d{3} ms){3}$/);
+  });
+
   it('sets nop_traceroute_hop_count and the route fingerprint info gauge', async () => {
     const check = spec({ id: 'lo-trace', type: 'traceroute', target: '127.0.0.1', mode: 'icmp' });
     const result = await runCheck(check);
@@ -190,6 +239,8 @@ describe.skipIf(unavailable !== undefined)(
     let dir: string;
     const first = new Map<string, CheckResult>();
     const second = new Map<string, CheckResult>();
+    let raw: Map<string, CheckResult>;
+    let unprivileged: Map<string, CheckResult>;
     const path = [[ADDRESSES.r1], [ADDRESSES.r2], [ADDRESSES.dst]];
 
     const checks = (suffix = '') =>
@@ -211,9 +262,13 @@ describe.skipIf(unavailable !== undefined)(
         id: `${c.id}${suffix}`,
       }));
 
-    async function runInSrc(name: string, list: object[]): Promise<Map<string, CheckResult>> {
+    async function runInSrc(
+      name: string,
+      list: object[],
+      options: Parameters<typeof runAgentInNetns>[2] = {},
+    ): Promise<Map<string, CheckResult>> {
       const file = writeFile(dir, name, JSON.stringify({ name: 'trace-test', checks: list }));
-      const run = await runAgentInNetns(chain.src, file);
+      const run = await runAgentInNetns(chain.src, file, options);
       const results = new Map<string, CheckResult>();
       for (const line of run.stdout.split('\n').filter(Boolean)) {
         const result = CheckResult.parse(JSON.parse(line));
@@ -229,6 +284,14 @@ describe.skipIf(unavailable !== undefined)(
       dir = tempDir('nop-trace-');
       for (const [id, result] of await runInSrc('a.yaml', checks())) first.set(id, result);
       for (const [id, result] of await runInSrc('b.yaml', checks())) second.set(id, result);
+      // The same udp traces over raw sockets, and a run as nobody (no capabilities at all).
+      const udpOnly = checks().filter((c) => c.mode === 'udp');
+      raw = await runInSrc('raw.yaml', udpOnly, { env: { NOP_TRACEROUTE_METHOD: 'raw' } });
+      unprivileged = await runInSrc(
+        'nobody.yaml',
+        checks().filter((c) => c.id === 'udp' || c.id === 'udp-flows' || c.id === 'icmp' || c.id === 'tcp'),
+        { uid: NOBODY },
+      );
     });
 
     afterAll(() => chain?.destroy());
@@ -276,6 +339,40 @@ describe.skipIf(unavailable !== undefined)(
         expect(second.get(id)!.trace!.fingerprint, id).toBe(first.get(id)!.trace!.fingerprint);
       expect(first.get('udp-flows')!.trace!.fingerprint).not.toBe(prints[0]);
       expect(first.get('short')!.trace!.fingerprint).not.toBe(prints[0]);
+    });
+
+    it('udp: the errqueue and raw methods see the same path, hop by hop and in the fingerprint', () => {
+      for (const id of ['udp', 'udp-flows', 'short']) {
+        const viaRaw = raw.get(id)!;
+        const viaQueue = first.get(id)!;
+        const rawTrace = expectValid(viaRaw, 'raw');
+        const queueTrace = expectValid(viaQueue, 'errqueue');
+        expect(viaRaw.success, id).toBe(viaQueue.success);
+        expect(addressesOf(rawTrace), id).toEqual(addressesOf(queueTrace));
+        expect(rawTrace.fingerprint, id).toBe(queueTrace.fingerprint);
+        expect(viaRaw.metrics, id).toMatchObject({
+          hop_count: viaQueue.metrics.hop_count,
+          probes_sent: viaQueue.metrics.probes_sent,
+          probes_answered: viaQueue.metrics.probes_answered,
+        });
+      }
+    });
+
+    it('without privileges (uid nobody, no capabilities): udp traces via errqueue, raw modes need CAP_NET_RAW', () => {
+      const udp = unprivileged.get('udp')!;
+      const trace = expectValid(udp, 'errqueue');
+      expect(udp.success, udp.error).toBe(true);
+      expect(addressesOf(trace)).toEqual([path.map(([a]) => [a, a, a])]);
+      expect(trace.fingerprint).toBe(first.get('udp')!.trace!.fingerprint);
+      expectAllRttsPositive(trace);
+      const flows = unprivileged.get('udp-flows')!;
+      expect(expectValid(flows, 'errqueue').flows.map((f) => f.reached)).toEqual([true, true]);
+      expect(flows.metrics).toMatchObject({ reached_flows: 2, probes_sent: 18, probes_answered: 18 });
+      for (const mode of ['icmp', 'tcp'])
+        expect(unprivileged.get(mode)!, mode).toMatchObject({
+          success: false,
+          error: 'traceroute needs root/CAP_NET_RAW (it reads ICMP on a raw socket)',
+        });
     });
 
     it('maxHops shorter than the path: not reached, hop_count = maxHops, a clear error', () => {

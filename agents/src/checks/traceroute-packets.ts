@@ -61,6 +61,21 @@ export function udpLengthOf(seq: number): number {
   return 8 + UDP_PAYLOAD_BASE + (seq % UDP_TAGS);
 }
 
+/** The first 11 bytes of every udp probe's payload; the 12th is the tag (seq mod UDP_TAGS). */
+export const PAYLOAD_HEAD = Buffer.from('NOP tracero');
+
+/**
+ * The payload of udp probe `seq`: PAYLOAD_HEAD, the tag byte, then 0x40 up to udpLengthOf(seq).
+ * Raw sockets read the tag from the quoted UDP length, the errqueue method from the tag byte
+ * (the kernel hands it the quoted payload, not the UDP header).
+ */
+export function udpPayload(seq: number): Buffer {
+  const payload = Buffer.alloc(udpLengthOf(seq) - 8, 0x40);
+  PAYLOAD_HEAD.copy(payload, 0);
+  payload[UDP_PAYLOAD_BASE - 1] = seq % UDP_TAGS;
+  return payload;
+}
+
 /** Ones-complement sum of 16-bit words (not folded into the checksum yet). */
 function sum16(buffers: Buffer[]): number {
   let sum = 0;
@@ -148,6 +163,25 @@ function addressText(bytes: Buffer): string {
 }
 
 /**
+ * What an ICMP error (type, code) says about a probe: a router on the path (time exceeded) or
+ * a dead end / the destination's port unreachable (unreachable). Other messages: undefined.
+ */
+export function classifyIcmpError(
+  family: 4 | 6,
+  type: number,
+  code: number,
+): { kind: Exclude<AnswerKind, 'reply'>; words: string } | undefined {
+  const kind = family === 4 ? V4 : V6;
+  if (type === kind.timeExceeded && code === 0) return { kind: 'time-exceeded', words: 'time exceeded' };
+  if (type !== kind.unreachable) return undefined;
+  const table = family === 4 ? UNREACHABLE_V4 : UNREACHABLE_V6;
+  return {
+    kind: 'unreachable',
+    words: `${table[code] ?? 'destination unreachable'} (ICMP${family === 6 ? 'v6' : ''} type ${type} code ${code})`,
+  };
+}
+
+/**
  * Reads one message of the raw ICMP socket: an echo reply to one of our echoes, or an ICMP error
  * quoting one of our probes (UDP datagram, TCP SYN, echo request) sent to `destination`.
  * IPv4 raw sockets hand over the IP header too; ICMPv6 ones start at the ICMP header.
@@ -160,16 +194,9 @@ export function parseIcmp(family: 4 | 6, buffer: Buffer, destination: string): P
   const code = icmp[1]!;
   if (type === kind.echoReply)
     return { key: keys.icmp(icmp.readUInt16BE(4), icmp.readUInt16BE(6)), kind: 'reply', words: 'echo reply' };
-  let answer: AnswerKind;
-  let words: string;
-  if (type === kind.timeExceeded && code === 0) {
-    answer = 'time-exceeded';
-    words = 'time exceeded';
-  } else if (type === kind.unreachable) {
-    answer = 'unreachable';
-    const table = family === 4 ? UNREACHABLE_V4 : UNREACHABLE_V6;
-    words = `${table[code] ?? 'destination unreachable'} (ICMP${family === 6 ? 'v6' : ''} type ${type} code ${code})`;
-  } else return undefined;
+  const classified = classifyIcmpError(family, type, code);
+  if (!classified) return undefined;
+  const { kind: answer, words } = classified;
 
   // The quoted IP header of our probe, then (at least) the first 8 bytes of its transport header.
   const quoted = icmp.subarray(ICMP_HEADER_BYTES);

@@ -6,7 +6,6 @@ import { describeError } from './errors.ts';
 import {
   type Mode,
   type ParsedAnswer,
-  UDP_PAYLOAD_BASE,
   canonical,
   echoRequest,
   keys,
@@ -14,6 +13,7 @@ import {
   parseTcp,
   tcpSyn,
   udpLengthOf,
+  udpPayload,
 } from './traceroute-packets.ts';
 
 /**
@@ -59,6 +59,13 @@ export interface Flow {
   keyOf(seq: number): string;
   /** resolves once handed to the kernel; `onWire` marks the moment (for the RTT) */
   send(seq: number, ttl: number, onWire: () => void): Promise<void>;
+  close(): void;
+}
+
+/** The sockets of one run, whichever the method: flows to open, everything to close at the end. */
+export interface ProbeSockets {
+  readonly method: 'raw' | 'errqueue';
+  openFlow(): Promise<Flow>;
   close(): void;
 }
 
@@ -132,7 +139,8 @@ function sourceAddressFor(destination: string, family: 4 | 6): Promise<string> {
   });
 }
 
-export class TraceSockets {
+export class TraceSockets implements ProbeSockets {
+  readonly method = 'raw';
   private readonly raw: RawModule;
   private readonly icmp: RawSocket;
   private tcp: RawSocket | undefined;
@@ -236,8 +244,7 @@ export class TraceSockets {
     // onWire is taken right before it leaves. (Only a full socket buffer would queue a send.)
     const send = (seq: number, ttl: number, onWire: () => void) =>
       new Promise<void>((resolve, reject) => {
-        const payload = Buffer.alloc(udpLengthOf(seq) - 8, 0x40);
-        payload.write('NOP traceroute', 0, Math.min(UDP_PAYLOAD_BASE, payload.length));
+        const payload = udpPayload(seq);
         socket.setTTL(ttl);
         onWire();
         socket.send(payload, this.destPort, this.destination, (error) => (error ? reject(error) : resolve()));

@@ -6,7 +6,8 @@ import { describeError } from './errors.ts';
 import { type Prober, beginRun, msSince, round3, runSignal } from './result.ts';
 import { isValidHost, stripBrackets } from './target.ts';
 import { canonical } from './traceroute-packets.ts';
-import { type Answer, type Flow, TraceSockets } from './traceroute-sockets.ts';
+import { ErrqueueSockets, errqueueUnavailable } from './errqueue-socket.ts';
+import { type Answer, type Flow, type ProbeSockets, TraceSockets } from './traceroute-sockets.ts';
 
 type TracerouteSpec = Extract<CheckSpec, { type: 'traceroute' }>;
 type FlowTrace = TraceDetails['flows'][number];
@@ -33,7 +34,8 @@ interface Pending {
 }
 
 /**
- * Paris traceroute over raw sockets (method "raw"): every flow keeps one flow id for the whole
+ * Paris traceroute, udp over ordinary sockets and their error queue (method "errqueue", no
+ * privileges) when the addon is built, otherwise over raw sockets (method "raw"): every flow keeps one flow id for the whole
  * trace (udp/tcp: same ports, icmp: same identifier and checksum), TTLs go out in a window of
  * TTL_WINDOW, `probesPerHop` probes per TTL, until the destination answers or `maxHops`.
  * Headline = median RTT of the destination's answers; success = at least one flow reached it.
@@ -63,27 +65,27 @@ export const traceroute: Prober<TracerouteSpec> = async (spec, outer) => {
 
     const pending = new Map<string, Pending>();
     let socketError: string | undefined;
-    let sockets: TraceSockets;
+    let sockets: ProbeSockets;
+    const deliver = (answer: Answer) => {
+      const entry = pending.get(answer.key);
+      if (!entry) return;
+      entry.settle({
+        address: answer.from,
+        rttMs: round3(Math.max(0, Number(answer.receivedAt - entry.sentAt) / 1e6)),
+        kind: answer.kind,
+        words: answer.words,
+      });
+    };
+    const onError = (message: string) => (socketError ??= message);
+    const method = methodFor(spec.mode);
     try {
-      sockets = new TraceSockets(
-        spec.mode,
-        family,
-        destination,
-        port,
-        (answer) => {
-          const entry = pending.get(answer.key);
-          if (!entry) return;
-          entry.settle({
-            address: answer.from,
-            rttMs: round3(Math.max(0, Number(answer.receivedAt - entry.sentAt) / 1e6)),
-            kind: answer.kind,
-            words: answer.words,
-          });
-        },
-        (message) => (socketError ??= message),
-      );
+      sockets =
+        method === 'errqueue'
+          ? new ErrqueueSockets(family, destination, port, spec.probeTimeout, deliver, onError)
+          : new TraceSockets(spec.mode, family, destination, port, deliver, onError);
     } catch (error) {
-      return run.fail((error as Error).message);
+      const why = spec.mode === 'udp' ? errqueueUnavailable() : undefined;
+      return run.fail(`${(error as Error).message}${why ? `; no errqueue method either: ${why}` : ''}`);
     }
 
     // The timeout or the agent stopping: every probe still waiting counts as lost, now.
@@ -113,7 +115,7 @@ export const traceroute: Prober<TracerouteSpec> = async (spec, outer) => {
 
     const trace: TraceDetails = {
       mode: spec.mode,
-      method: 'raw',
+      method: sockets.method,
       destination,
       flows,
       fingerprint: fingerprint(flows),
@@ -151,6 +153,16 @@ export const traceroute: Prober<TracerouteSpec> = async (spec, outer) => {
     dispose();
   }
 };
+
+/**
+ * How a mode's probes are sent: udp on an ordinary socket reading ICMP errors from its error
+ * queue (no privileges) when the nop_errqueue addon is built, else (and always for icmp and tcp)
+ * on raw sockets. NOP_TRACEROUTE_METHOD=raw forces raw sockets (to compare both methods).
+ */
+export function methodFor(mode: TracerouteSpec['mode']): TraceDetails['method'] {
+  if (mode !== 'udp' || process.env.NOP_TRACEROUTE_METHOD === 'raw') return 'raw';
+  return errqueueUnavailable() === undefined ? 'errqueue' : 'raw';
+}
 
 /** Why a flow stopped short: a dead end that answered (address) or a probe that could not be sent. */
 interface Stop {

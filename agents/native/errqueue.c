@@ -1,0 +1,471 @@
+/*
+ * nop_errqueue: traceroute probes on ordinary (unprivileged) UDP sockets, as a small N-API addon.
+ *
+ *   open(family 4|6, address, port, onEvents(err, events[])) -> { handle, localPort }
+ *   send(handle, ttl 1-255, payload: Buffer) -> sentNs
+ *   close(handle)
+ *
+ * One non-blocking UDP socket per flow, bound to a kernel-chosen port and connected to
+ * address:port, so every probe of the flow has the same 5-tuple (Paris traceroute). IP_RECVERR /
+ * IPV6_RECVERR make the kernel queue every ICMP error about our datagrams on the socket's error
+ * queue: the router that sent it (SO_EE_OFFENDER), the ICMP type and code, and the payload of the
+ * datagram it quotes (which tells the probes apart). libuv polls the fd; EPOLLERR wakeups drain
+ * the error queue with recvmsg(MSG_ERRQUEUE), readable ones the normal queue (a UDP reply from the
+ * destination). JS gets one array of { error, from, origin, type, code, data, rxNs } per wakeup.
+ * No raw socket, so no root/CAP_NET_RAW. Every syscall's failure becomes an Error whose .code is
+ * the errno's name.
+ *
+ * Times: SO_TIMESTAMPNS gives the kernel's receive time (CLOCK_REALTIME, error queue included),
+ * send() reads CLOCK_REALTIME right before send(); both in ns since the socket's epoch (whole
+ * seconds of CLOCK_REALTIME at open) in a double.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/errqueue.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <node_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define DATA_SLOT 512   /* bytes kept of a quoted payload / a reply */
+#define CTL_SLOT 512    /* control bytes (timestamp, extended error + offender) */
+#define MAX_DRAIN 4096  /* messages per queue per wakeup at most; the poll fires again if more */
+#define MAX_PAYLOAD 1400
+
+typedef struct eq_box eq_box;
+
+typedef struct {
+  uv_poll_t poll;
+  napi_env env;
+  napi_ref callback;
+  napi_async_context async;
+  napi_async_cleanup_hook_handle cleanup;
+  eq_box *box;
+  int fd;
+  int family;
+  int closing;
+  int empty_errors;
+  int in_callback;
+  int release_js;
+  int ttl;
+  int64_t epoch_s;
+} eq_sock;
+
+struct eq_box {
+  eq_sock *s;
+};
+
+static const char *errno_name(int err) {
+  const char *name = strerrorname_np(err);
+  return name ? name : "EUNKNOWN";
+}
+
+static napi_value throw_errno(napi_env env, const char *what, int err) {
+  char text[256];
+  snprintf(text, sizeof text, "%s: %s", what, strerror(err));
+  napi_throw_error(env, errno_name(err), text);
+  return NULL;
+}
+
+#define NAPI_OK(env, call)                                                       \
+  do {                                                                           \
+    if ((call) != napi_ok) {                                                     \
+      bool pending_ = false;                                                     \
+      napi_is_exception_pending((env), &pending_);                               \
+      if (!pending_) napi_throw_error((env), NULL, "N-API call failed: " #call); \
+      return NULL;                                                               \
+    }                                                                            \
+  } while (0)
+
+static double ns_since(const eq_sock *s, const struct timespec *ts) {
+  return (double)((int64_t)ts->tv_sec - s->epoch_s) * 1e9 + (double)ts->tv_nsec;
+}
+
+static int set_int(int fd, int level, int name, int value) {
+  return setsockopt(fd, level, name, &value, sizeof value);
+}
+
+/* Errors an IP_RECVERR socket latches from an ICMP error (sk_err) and returns once from the next
+ * call: not a broken socket, the ICMP error itself is on the error queue. */
+static int latched(int err) {
+  return err != EBADF && err != ENOTSOCK && err != EFAULT && err != EINVAL && err != ENOMEM &&
+         err != EAGAIN && err != EWOULDBLOCK;
+}
+
+/* ---- receiving ---------------------------------------------------------------------------- */
+
+typedef struct {
+  int error, origin, type, code;
+  double rx_ns;
+  const struct sockaddr *from;
+  const unsigned char *data;
+  size_t len;
+} event;
+
+static void push(eq_sock *s, napi_value arr, uint32_t *n, const event *e) {
+  napi_env env = s->env;
+  napi_value obj, v;
+  char addr[INET6_ADDRSTRLEN] = "";
+  void *copy = NULL;
+  if (napi_create_object(env, &obj) != napi_ok) return;
+  if (e->from && e->from->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)e->from)->sin_addr, addr, sizeof addr);
+  else if (e->from && e->from->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)e->from)->sin6_addr, addr, sizeof addr);
+  napi_get_boolean(env, e->error, &v), napi_set_named_property(env, obj, "error", v);
+  napi_create_string_latin1(env, addr, NAPI_AUTO_LENGTH, &v), napi_set_named_property(env, obj, "from", v);
+  napi_create_int32(env, e->origin, &v), napi_set_named_property(env, obj, "origin", v);
+  napi_create_int32(env, e->type, &v), napi_set_named_property(env, obj, "type", v);
+  napi_create_int32(env, e->code, &v), napi_set_named_property(env, obj, "code", v);
+  if (napi_create_buffer_copy(env, e->len, e->data, &copy, &v) == napi_ok)
+    napi_set_named_property(env, obj, "data", v);
+  napi_create_double(env, e->rx_ns, &v), napi_set_named_property(env, obj, "rxNs", v);
+  napi_set_element(env, arr, (*n)++, obj);
+}
+
+static const struct sock_extended_err *read_cmsgs(eq_sock *s, struct msghdr *m, event *e) {
+  const struct sock_extended_err *ee = NULL;
+  int have_ts = 0;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec ts;
+      memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      e->rx_ns = ns_since(s, &ts), have_ts = 1;
+    } else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+               (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
+      ee = (const struct sock_extended_err *)CMSG_DATA(c);
+    }
+  }
+  struct timespec now;
+  if (!have_ts && clock_gettime(CLOCK_REALTIME, &now) == 0) e->rx_ns = ns_since(s, &now);
+  return ee;
+}
+
+/* ICMP errors quoting our datagrams; local errors (origin LOCAL) are passed on too (JS skips). */
+static int drain_errqueue(eq_sock *s, napi_value arr, uint32_t *n) {
+  for (int i = 0; i < MAX_DRAIN; i++) {
+    unsigned char data[DATA_SLOT], ctl[CTL_SLOT];
+    struct sockaddr_storage from;
+    struct iovec iov = {data, sizeof data};
+    struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
+                       .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl};
+    ssize_t len = recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+    if (len < 0) {
+      if (errno == EINTR) continue;
+      return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : errno;
+    }
+    event e = {.error = 1, .data = data, .len = (size_t)len > sizeof data ? sizeof data : (size_t)len};
+    const struct sock_extended_err *ee = read_cmsgs(s, &m, &e);
+    if (!ee) continue;
+    e.origin = ee->ee_origin, e.type = ee->ee_type, e.code = ee->ee_code;
+    if (ee->ee_origin == SO_EE_ORIGIN_ICMP || ee->ee_origin == SO_EE_ORIGIN_ICMP6)
+      e.from = SO_EE_OFFENDER(ee);
+    push(s, arr, n, &e);
+  }
+  return 0;
+}
+
+/* The normal queue: UDP replies from the destination (the socket is connected to it). */
+static int drain(eq_sock *s, napi_value arr, uint32_t *n) {
+  for (int i = 0; i < MAX_DRAIN; i++) {
+    unsigned char data[DATA_SLOT], ctl[CTL_SLOT];
+    struct sockaddr_storage from;
+    struct iovec iov = {data, sizeof data};
+    struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
+                       .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl};
+    ssize_t len = recvmsg(s->fd, &m, MSG_DONTWAIT);
+    if (len < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+      if (errno == EINTR || latched(errno)) continue; /* sk_err, cleared by this read */
+      return errno;
+    }
+    event e = {.error = 0, .data = data, .len = (size_t)len > sizeof data ? sizeof data : (size_t)len,
+               .from = (const struct sockaddr *)&from};
+    read_cmsgs(s, &m, &e);
+    push(s, arr, n, &e);
+  }
+  return 0;
+}
+
+static void release_js(eq_sock *s);
+
+static void call_js(eq_sock *s, napi_value err, napi_value arr) {
+  napi_env env = s->env;
+  napi_value cb, global, result, argv[2] = {err, arr};
+  if (napi_get_reference_value(env, s->callback, &cb) != napi_ok || !cb) return;
+  napi_get_global(env, &global);
+  s->in_callback = 1;
+  napi_status status = napi_make_callback(env, s->async, global, cb, 2, argv, &result);
+  s->in_callback = 0;
+  if (s->release_js) release_js(s);
+  if (status == napi_pending_exception) {
+    napi_value exception;
+    napi_get_and_clear_last_exception(env, &exception);
+    napi_fatal_exception(env, exception);
+  }
+}
+
+static void on_poll(uv_poll_t *handle, int status, int events) {
+  eq_sock *s = handle->data;
+  if (s->closing) return;
+  int fail = status < 0 ? -status : 0;
+  int restart = 0;
+  /* libuv reports EPOLLERR as UV_EBADF and stops the poll; on a live socket EPOLLERR means a
+   * queued ICMP error (or a latched sk_err): drain, clear, and poll again. */
+  if (status == UV_EBADF && fcntl(s->fd, F_GETFD) != -1) fail = 0, restart = 1;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(s->env, &scope) != napi_ok) return;
+  napi_value arr, err;
+  uint32_t n = 0;
+  napi_create_array(s->env, &arr);
+  napi_get_null(s->env, &err);
+  if (!fail) fail = drain_errqueue(s, arr, &n);
+  if (!fail) fail = drain(s, arr, &n);
+  if (!fail && restart) {
+    int pending = 0;
+    socklen_t len = sizeof pending;
+    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) fail = errno;
+    else if (n == 0 && pending == 0 && ++s->empty_errors > 100) fail = EIO;
+    else {
+      int uverr = uv_poll_start(&s->poll, UV_READABLE, on_poll);
+      if (uverr != 0) fail = -uverr;
+    }
+  }
+  if (n > 0) s->empty_errors = 0;
+  if (fail) {
+    napi_value code, msg;
+    char text[200];
+    snprintf(text, sizeof text, "UDP socket receive failed: %s", strerror(fail));
+    napi_create_string_utf8(s->env, errno_name(fail), NAPI_AUTO_LENGTH, &code);
+    napi_create_string_utf8(s->env, text, NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(s->env, code, msg, &err);
+  }
+  if (n > 0 || fail) call_js(s, err, arr);
+  napi_close_handle_scope(s->env, scope);
+}
+
+/* ---- lifetime ----------------------------------------------------------------------------- */
+
+static void on_closed(uv_handle_t *handle) {
+  eq_sock *s = handle->data;
+  if (close(s->fd) != 0) perror("nop_errqueue: close");
+  if (s->box) s->box->s = NULL;
+  if (s->cleanup) napi_remove_async_cleanup_hook(s->cleanup);
+  free(s);
+}
+
+static void release_js(eq_sock *s) {
+  s->release_js = 0;
+  if (s->callback) napi_delete_reference(s->env, s->callback), s->callback = NULL;
+  if (s->async) napi_async_destroy(s->env, s->async), s->async = NULL;
+}
+
+static void sock_close(eq_sock *s, int js) {
+  if (s->closing) return;
+  s->closing = 1;
+  uv_poll_stop(&s->poll);
+  if (js && s->in_callback) s->release_js = 1;
+  else if (js) release_js(s);
+  uv_close((uv_handle_t *)&s->poll, on_closed);
+}
+
+static void on_teardown(napi_async_cleanup_hook_handle handle, void *arg) { sock_close(arg, 0); }
+
+static void box_finalize(napi_env env, void *data, void *hint) {
+  eq_box *box = data;
+  if (box->s) box->s->box = NULL, sock_close(box->s, 1);
+  free(box);
+}
+
+static eq_sock *unbox(napi_env env, napi_value value) {
+  void *data = NULL;
+  if (napi_get_value_external(env, value, &data) != napi_ok || !data) {
+    napi_throw_type_error(env, NULL, "expected an errqueue socket handle");
+    return NULL;
+  }
+  eq_sock *s = ((eq_box *)data)->s;
+  if (!s || s->closing) napi_throw_error(env, "ECLOSED", "errqueue socket closed");
+  return s && !s->closing ? s : NULL;
+}
+
+/* ---- open --------------------------------------------------------------------------------- */
+
+static int parse_address(int family, char *address, int port, struct sockaddr_storage *to, socklen_t *tolen) {
+  memset(to, 0, sizeof *to);
+  if (family == 4) {
+    struct sockaddr_in *a = (struct sockaddr_in *)to;
+    a->sin_family = AF_INET, a->sin_port = htons((uint16_t)port), *tolen = sizeof *a;
+    return inet_pton(AF_INET, address, &a->sin_addr) == 1 ? 0 : EINVAL;
+  }
+  struct sockaddr_in6 *a = (struct sockaddr_in6 *)to;
+  char *zone = strchr(address, '%');
+  a->sin6_family = AF_INET6, a->sin6_port = htons((uint16_t)port), *tolen = sizeof *a;
+  if (zone) {
+    *zone++ = '\0';
+    a->sin6_scope_id = if_nametoindex(zone);
+    if (!a->sin6_scope_id) a->sin6_scope_id = (uint32_t)strtoul(zone, NULL, 10);
+    if (!a->sin6_scope_id) return EINVAL;
+  }
+  return inet_pton(AF_INET6, address, &a->sin6_addr) == 1 ? 0 : EINVAL;
+}
+
+static napi_value js_open(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4], result, v;
+  int32_t family = 0, port = 0;
+  char address[INET6_ADDRSTRLEN + IF_NAMESIZE + 2] = "";
+  napi_valuetype cbtype;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4 || napi_get_value_int32(env, argv[0], &family) != napi_ok || (family != 4 && family != 6) ||
+      napi_get_value_string_utf8(env, argv[1], address, sizeof address, NULL) != napi_ok ||
+      napi_get_value_int32(env, argv[2], &port) != napi_ok || port < 1 || port > 65535 ||
+      napi_typeof(env, argv[3], &cbtype) != napi_ok || cbtype != napi_function) {
+    napi_throw_type_error(env, NULL, "open(family: 4|6, address, port: 1-65535, onEvents)");
+    return NULL;
+  }
+  struct sockaddr_storage to;
+  socklen_t tolen;
+  if (parse_address(family, address, port, &to, &tolen) != 0)
+    return napi_throw_error(env, "EINVAL", family == 4 ? "not an IPv4 address" : "not an IPv6 address"), NULL;
+
+  int fd = socket(family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  if (fd < 0) return throw_errno(env, "cannot open a UDP socket", errno);
+  const char *what = "";
+  int err = 0;
+#define TRY(label, call)          \
+  if (!err && (call) != 0) {      \
+    err = errno, what = (label);  \
+  }
+  TRY("SO_TIMESTAMPNS", set_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1));
+  if (family == 4) {
+    TRY("IP_RECVERR", set_int(fd, IPPROTO_IP, IP_RECVERR, 1));
+    TRY("IP_MTU_DISCOVER", set_int(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT));
+  } else {
+    TRY("IPV6_RECVERR", set_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1));
+    TRY("IPV6_MTU_DISCOVER", set_int(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DONT));
+  }
+  /* connect() binds a kernel-chosen local port: the flow's fixed 5-tuple. */
+  TRY("connect", connect(fd, (struct sockaddr *)&to, tolen));
+#undef TRY
+  struct sockaddr_storage local;
+  socklen_t llen = sizeof local;
+  if (!err && getsockname(fd, (struct sockaddr *)&local, &llen) != 0) err = errno, what = "getsockname";
+  struct timespec now;
+  if (!err && clock_gettime(CLOCK_REALTIME, &now) != 0) err = errno, what = "clock_gettime";
+  eq_sock *s = err ? NULL : calloc(1, sizeof *s);
+  if (!err && !s) err = ENOMEM, what = "allocating the socket";
+  if (err) {
+    close(fd);
+    char text[120];
+    snprintf(text, sizeof text, "cannot set up the UDP socket (%s)", what);
+    return throw_errno(env, text, err);
+  }
+  int local_port =
+      ntohs(family == 4 ? ((struct sockaddr_in *)&local)->sin_port : ((struct sockaddr_in6 *)&local)->sin6_port);
+  s->env = env, s->fd = fd, s->family = family, s->ttl = -1, s->epoch_s = now.tv_sec;
+
+  uv_loop_t *loop;
+  int uverr = UV_EINVAL;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || (uverr = uv_poll_init_socket(loop, &s->poll, fd)) != 0) {
+    close(fd), free(s);
+    napi_throw_error(env, uv_err_name(uverr), "cannot poll the UDP socket");
+    return NULL;
+  }
+  s->poll.data = s;
+  if ((uverr = uv_poll_start(&s->poll, UV_READABLE, on_poll)) != 0) {
+    napi_throw_error(env, uv_err_name(uverr), uv_strerror(uverr));
+    sock_close(s, 0);
+    return NULL;
+  }
+  uv_unref((uv_handle_t *)&s->poll); /* pending probes have their timers */
+  NAPI_OK(env, napi_add_async_cleanup_hook(env, on_teardown, s, &s->cleanup));
+
+  napi_value name;
+  eq_box *box = malloc(sizeof *box);
+  if (!box) return sock_close(s, 0), throw_errno(env, "allocating the handle", ENOMEM);
+  box->s = s, s->box = box;
+  NAPI_OK(env, napi_create_string_utf8(env, "nop-errqueue-socket", NAPI_AUTO_LENGTH, &name));
+  NAPI_OK(env, napi_async_init(env, NULL, name, &s->async));
+  NAPI_OK(env, napi_create_reference(env, argv[3], 1, &s->callback));
+  NAPI_OK(env, napi_create_object(env, &result));
+  NAPI_OK(env, napi_create_external(env, box, box_finalize, NULL, &v));
+  NAPI_OK(env, napi_set_named_property(env, result, "handle", v));
+  NAPI_OK(env, napi_create_int32(env, local_port, &v));
+  NAPI_OK(env, napi_set_named_property(env, result, "localPort", v));
+  return result;
+}
+
+/* ---- send --------------------------------------------------------------------------------- */
+
+static napi_value js_send(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], result;
+  int32_t ttl;
+  void *payload = NULL;
+  size_t len = 0;
+  bool is_buffer = false;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) return napi_throw_type_error(env, NULL, "send(handle, ttl, payload)"), NULL;
+  eq_sock *s = unbox(env, argv[0]);
+  if (!s) return NULL;
+  NAPI_OK(env, napi_get_value_int32(env, argv[1], &ttl));
+  NAPI_OK(env, napi_is_buffer(env, argv[2], &is_buffer));
+  if (!is_buffer) return napi_throw_type_error(env, NULL, "payload must be a Buffer"), NULL;
+  NAPI_OK(env, napi_get_buffer_info(env, argv[2], &payload, &len));
+  if (ttl < 1 || ttl > 255 || len > MAX_PAYLOAD)
+    return napi_throw_range_error(env, NULL, "ttl must be 1-255 and the payload at most 1400 bytes"), NULL;
+  if (ttl != s->ttl) {
+    int r = s->family == 4 ? set_int(s->fd, IPPROTO_IP, IP_TTL, ttl)
+                           : set_int(s->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl);
+    if (r != 0) return throw_errno(env, "cannot set the TTL", errno);
+    s->ttl = ttl;
+  }
+  struct timespec ts;
+  ssize_t sent;
+  for (int tries = 0;; tries++) {
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return throw_errno(env, "clock_gettime", errno);
+    sent = send(s->fd, payload, len, 0);
+    if (sent >= 0 || errno == EAGAIN || errno == EWOULDBLOCK) break;
+    if (errno == EINTR && tries < 8) continue;
+    /* The last ICMP error (time exceeded, port unreachable, ...) is latched in sk_err and fails
+     * the next send once; that call cleared it, so retry to learn the real outcome. */
+    if (latched(errno) && tries < 2) continue;
+    break;
+  }
+  if (sent < 0) return throw_errno(env, "send", errno);
+  if ((size_t)sent != len) return napi_throw_error(env, "EIO", "send: short send"), NULL;
+  NAPI_OK(env, napi_create_double(env, ns_since(s, &ts), &result));
+  return result;
+}
+
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data = NULL;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok || !data)
+    return napi_throw_type_error(env, NULL, "expected an errqueue socket handle"), NULL;
+  eq_box *box = data;
+  if (box->s) sock_close(box->s, 1);
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  NAPI_OK(env, napi_define_properties(env, exports, sizeof props / sizeof *props, props));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
