@@ -24,20 +24,15 @@ export interface EchoOptions {
 /** Which socket to open: 'auto' = datagram when allowed, else raw. */
 export type SocketMode = 'auto' | 'dgram' | 'raw';
 
-/** What the addon hands back per received ICMP message (see native/icmp.c). */
-interface NativePacket {
-  type: number;
-  code: number;
-  id: number;
-  seq: number;
-  from: string;
-  /** kernel receive time, ns since the socket's epoch */
-  rxNs: number;
-  /** reply TTL / hop limit, -1 when unknown */
-  ttl: number;
-  /** an ICMP error quoting our echo (unreachable, time exceeded, …) */
-  error: boolean;
-}
+/**
+ * What the addon hands back per wakeup (see native/icmp.c): `count` ICMP messages, as
+ * PACKET_FIELDS numbers each in `fields` (type, code, id, seq, kernel receive time in ns since the
+ * socket's epoch, reply TTL / hop limit or -1, 1 for an ICMP error quoting our echo) and the
+ * sender's address in `from`. No object per message.
+ */
+type OnPackets = (error: Error | null, count: number, fields: Float64Array, from: string[]) => void;
+
+const PACKET_FIELDS = 7;
 
 interface NativeSocket {
   handle: object;
@@ -46,11 +41,7 @@ interface NativeSocket {
 }
 
 interface NativeModule {
-  open(
-    family: 4 | 6,
-    mode: SocketMode,
-    onPackets: (error: Error | null, packets: NativePacket[]) => void,
-  ): NativeSocket;
+  open(family: 4 | 6, mode: SocketMode, onPackets: OnPackets): NativeSocket;
   /** returns the send time, ns since the socket's epoch; throws an Error with an errno `code` */
   send(handle: object, address: string, seq: number, size: number, ttl: number, dontFragment: boolean): number;
   close(handle: object): void;
@@ -91,27 +82,30 @@ const ERROR_WORDS: Record<4 | 6, Map<number, string>> = {
 };
 
 /**
- * One echo in flight. A class with a shared timeout function and `handleEvent` for the abort
- * listener: no closures per echo (cheaper, and tsx's keepNames would wrap each one).
+ * One echo in flight. A class with `handleEvent` for the abort listener: no closures per echo
+ * (cheaper, and tsx's keepNames would wrap each one). Timeouts are not a timer per echo but a
+ * deadline in the socket's sweep queue (see IcmpSocket.sweep).
  */
 class PendingEcho {
   sentNs: number | null = null;
-  timer: NodeJS.Timeout | undefined;
+  /** performance.now() after which the echo counts as lost */
+  deadline = 0;
+  done = false;
   address = '';
   size = 0;
   ttl = -1;
   dontFragment = false;
+  resolve: (outcome: EchoOutcome) => void = noop;
   constructor(
-    readonly owner: Map<number, PendingEcho>,
+    readonly socket: IcmpSocket,
     readonly seq: number,
-    readonly resolve: (outcome: EchoOutcome) => void,
     readonly signal: AbortSignal | undefined,
   ) {}
 
   settle(outcome: EchoOutcome): void {
-    if (this.owner.get(this.seq) !== this) return;
-    this.owner.delete(this.seq);
-    clearTimeout(this.timer);
+    if (this.done) return;
+    this.done = true;
+    this.socket.forget(this);
     this.signal?.removeEventListener('abort', this);
     this.resolve(outcome);
   }
@@ -120,6 +114,14 @@ class PendingEcho {
   handleEvent(): void {
     this.settle({ error: 'aborted: agent stopping' });
   }
+}
+
+function noop(): void {}
+
+/** Echoes of one timeout value, in sending order, so their deadlines only grow. */
+class DeadlineQueue {
+  items: PendingEcho[] = [];
+  head = 0;
 }
 
 /**
@@ -136,8 +138,8 @@ function nextTurn(socket: IcmpSocket): void {
 
 const LOST: EchoOutcome = Object.freeze({ lost: true });
 
-function expire(entry: PendingEcho): void {
-  entry.settle(LOST);
+function sweep(socket: IcmpSocket): void {
+  socket.sweep();
 }
 
 export class IcmpSocket {
@@ -146,6 +148,12 @@ export class IcmpSocket {
   private readonly native: NativeModule;
   private readonly socket: NativeSocket;
   private readonly pending = new Map<number, PendingEcho>();
+  /** per timeout value, the echoes in sending order; one timer for the earliest live deadline */
+  private readonly deadlines = new Map<number, DeadlineQueue>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepAt = Infinity;
+  /** the sweep timer keeps the process alive only while echoes are pending */
+  private sweepRefed = false;
   private nextSeq = Math.floor(Math.random() * 0x10000);
   /** sends left in this event-loop turn, and the echoes waiting for the next turns */
   private budget = SENDS_PER_TURN;
@@ -160,7 +168,9 @@ export class IcmpSocket {
   ) {
     const native = (this.native = loadNative());
     try {
-      this.socket = native.open(family, mode, (error, packets) => this.onPackets(error, packets));
+      this.socket = native.open(family, mode, (error, count, fields, from) =>
+        this.onPackets(error, count, fields, from),
+      );
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EPERM' || code === 'EACCES') throw new Error(ICMP_PERMISSION_MESSAGE, { cause: error });
@@ -182,23 +192,101 @@ export class IcmpSocket {
     if (signal?.aborted) return Promise.resolve({ error: 'aborted: agent stopping' });
     const seq = this.allocateSeq();
     if (seq === undefined) return Promise.resolve({ error: 'too many ICMP echoes in flight' });
-    return new Promise<EchoOutcome>((resolve) => {
-      const entry = new PendingEcho(this.pending, seq, resolve, signal);
-      this.pending.set(seq, entry);
-      entry.timer = setTimeout(expire, timeoutMs, entry);
-      signal?.addEventListener('abort', entry, { once: true });
-      entry.address = address;
-      entry.size = payloadBytes;
-      entry.ttl = options.ttl ?? -1;
-      entry.dontFragment = options.dontFragment ?? false;
-      // The budget is only renewed once spent (no timer per turn): at worst one echo in
-      // SENDS_PER_TURN waits one loop turn, and its send time is taken when it leaves.
-      if (this.budget > 0 && this.queueHead === this.queue.length) this.transmit(entry);
-      else {
-        this.queue.push(entry);
-        this.scheduleTurn();
+    const entry = new PendingEcho(this, seq, signal);
+    const promise = new Promise<EchoOutcome>((resolve) => (entry.resolve = resolve));
+    this.pending.set(seq, entry);
+    const deadline = (entry.deadline = performance.now() + timeoutMs);
+    let queue = this.deadlines.get(timeoutMs);
+    if (!queue) this.deadlines.set(timeoutMs, (queue = new DeadlineQueue()));
+    queue.items.push(entry);
+    if (deadline < this.sweepAt) this.armSweep(deadline);
+    else if (!this.sweepRefed) {
+      this.sweepTimer!.ref();
+      this.sweepRefed = true;
+    }
+    signal?.addEventListener('abort', entry, { once: true });
+    entry.address = address;
+    entry.size = payloadBytes;
+    entry.ttl = options.ttl ?? -1;
+    entry.dontFragment = options.dontFragment ?? false;
+    // The budget is only renewed once spent (no timer per turn): at worst one echo in
+    // SENDS_PER_TURN waits one loop turn, and its send time is taken when it leaves.
+    if (this.budget > 0 && this.queueHead === this.queue.length) this.transmit(entry);
+    else {
+      this.queue.push(entry);
+      this.scheduleTurn();
+    }
+    return promise;
+  }
+
+  /**
+   * @internal An echo settled: out of the table. When none is left, the queues are emptied and
+   * the sweep timer stays armed but unref'd: the next echo (often in the next few milliseconds)
+   * only refs it again instead of a clearTimeout + setTimeout per echo.
+   */
+  forget(entry: PendingEcho): void {
+    this.pending.delete(entry.seq);
+    if (this.pending.size > 0) return;
+    for (const queue of this.deadlines.values()) {
+      queue.items.length = 0;
+      queue.head = 0;
+    }
+    if (this.sweepRefed) {
+      this.sweepTimer?.unref();
+      this.sweepRefed = false;
+    }
+  }
+
+  private armSweep(at: number): void {
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.sweepAt = at;
+    this.sweepTimer = setTimeout(sweep, Math.max(1, Math.ceil(at - performance.now())), this);
+    this.sweepRefed = true;
+  }
+
+  private stopSweep(): void {
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    this.sweepAt = Infinity;
+    this.sweepRefed = false;
+    this.deadlines.clear();
+  }
+
+  /**
+   * @internal The sweep timer: echoes past their deadline are lost; settled ones leave their
+   * queues; the timer is armed again for the earliest deadline still live.
+   */
+  sweep(): void {
+    this.sweepTimer = undefined;
+    this.sweepAt = Infinity;
+    this.sweepRefed = false;
+    // Node's millisecond timers may fire a fraction early: that fraction counts as due.
+    const now = performance.now() + 1;
+    let next = Infinity;
+    for (const [timeoutMs, queue] of this.deadlines) {
+      const { items } = queue;
+      let head = queue.head;
+      while (head < items.length) {
+        const entry = items[head]!;
+        if (!entry.done && entry.deadline > now) break;
+        head++;
+        if (!entry.done) entry.settle(LOST);
+        // settle() may have emptied the table, and with it the queues
+        if (items.length === 0) head = 0;
       }
-    });
+      if (head >= items.length) {
+        this.deadlines.delete(timeoutMs);
+        continue;
+      }
+      if (head > 1024 && head * 2 > items.length) {
+        queue.items = items.slice(head);
+        head = 0;
+      }
+      queue.head = head;
+      const first = queue.items[head]!.deadline;
+      if (first < next) next = first;
+    }
+    if (next !== Infinity && this.pending.size > 0) this.armSweep(next);
   }
 
   private transmit(entry: PendingEcho): void {
@@ -234,7 +322,7 @@ export class IcmpSocket {
     this.budget = SENDS_PER_TURN;
     while (this.budget > 0 && this.queueHead < this.queue.length && !this.closed) {
       const entry = this.queue[this.queueHead++]!;
-      if (this.pending.get(entry.seq) === entry) this.transmit(entry); // else expired or aborted meanwhile
+      if (!entry.done) this.transmit(entry); // else expired or aborted meanwhile
     }
     if (this.queueHead === this.queue.length) {
       this.queue = [];
@@ -260,6 +348,7 @@ export class IcmpSocket {
     this.queue = [];
     this.queueHead = 0;
     for (const entry of [...this.pending.values()]) entry.settle({ error: reason });
+    this.stopSweep();
   }
 
   private allocateSeq(): number | undefined {
@@ -271,19 +360,21 @@ export class IcmpSocket {
     return undefined;
   }
 
-  private onPackets(error: Error | null, packets: NativePacket[]): void {
-    for (const packet of packets) {
-      if (packet.id !== this.identifier) continue;
-      const entry = this.pending.get(packet.seq);
+  private onPackets(error: Error | null, count: number, fields: Float64Array, from: string[]): void {
+    for (let i = 0, f = 0; i < count; i++, f += PACKET_FIELDS) {
+      if (fields[f + 2] !== this.identifier) continue;
+      const entry = this.pending.get(fields[f + 3]!);
       if (!entry || entry.sentNs === null) continue;
-      if (packet.error) {
-        const words = ERROR_WORDS[this.family].get(packet.type) ?? 'ICMP error';
-        const from = packet.from ? ` from ${packet.from}` : '';
-        entry.settle({ error: `${words}${from} (ICMP type ${packet.type} code ${packet.code})` });
+      const type = fields[f]!;
+      if (fields[f + 6] !== 0) {
+        const words = ERROR_WORDS[this.family].get(type) ?? 'ICMP error';
+        const sender = from[i] ? ` from ${from[i]}` : '';
+        entry.settle({ error: `${words}${sender} (ICMP type ${type} code ${fields[f + 1]})` });
       } else {
         // A clock step between send and receive could make this negative: report 0, not garbage.
-        const rttMs = Math.max(0, packet.rxNs - entry.sentNs) / 1e6;
-        entry.settle(packet.ttl >= 0 ? { rttMs, ttl: packet.ttl, from: packet.from } : { rttMs, from: packet.from });
+        const rttMs = Math.max(0, fields[f + 4]! - entry.sentNs) / 1e6;
+        const ttl = fields[f + 5]!;
+        entry.settle(ttl >= 0 ? { rttMs, ttl, from: from[i]! } : { rttMs, from: from[i]! });
       }
     }
     if (error) this.fail(describeError(error));

@@ -22,11 +22,16 @@ export const PROBERS: { [T in CheckType]: Prober<Extract<CheckSpec, { type: T }>
 };
 
 /** Runs one check with its prober; even a prober bug comes back as a failed result, never a throw. */
-export async function runCheck(spec: CheckSpec, signal?: AbortSignal): Promise<CheckResult> {
+export function runCheck(spec: CheckSpec, signal?: AbortSignal): Promise<CheckResult> {
   const prober = PROBERS[spec.type] as Prober;
+  // Not an async function: one promise and one await fewer per check (thousands per second).
   try {
-    return await prober(spec, signal);
+    return prober(spec, signal).catch((error: unknown) => internalError(spec, error));
   } catch (error) {
-    return beginRun(spec).fail(`internal error: ${describeError(error)}`);
+    return Promise.resolve(internalError(spec, error));
   }
+}
+
+function internalError(spec: CheckSpec, error: unknown): CheckResult {
+  return beginRun(spec).fail(`internal error: ${describeError(error)}`);
 }

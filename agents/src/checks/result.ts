@@ -17,22 +17,42 @@ export function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
+let lastMs = NaN;
+let lastIso = '';
+
+/** new Date().toISOString(), formatted once per millisecond (a burst starts many runs in one). */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+
 /** Starts the clock of one run: the ISO start time and a finisher that builds the result. */
-export function beginRun(spec: CheckSpec) {
-  const time = new Date().toISOString();
-  const id = randomUUID();
-  return {
-    started: process.hrtime.bigint(),
-    ok(durationMs: number | null, metrics: Metrics = {}): CheckResult {
-      return build(id, time, spec, true, durationMs, metrics);
-    },
-    fail(error: string, durationMs: number | null = null, metrics: Metrics = {}): CheckResult {
-      return build(id, time, spec, false, durationMs, metrics, error);
-    },
-    result(success: boolean, durationMs: number | null, metrics: Metrics, error?: string): CheckResult {
-      return build(id, time, spec, success, durationMs, metrics, error);
-    },
-  };
+export function beginRun(spec: CheckSpec): Run {
+  return new Run(spec);
+}
+
+/** One run's start (time, id) and its finishers; methods on the prototype, no closures per run. */
+export class Run {
+  readonly started = process.hrtime.bigint();
+  private readonly time = isoNow();
+  private readonly id = randomUUID();
+  constructor(private readonly spec: CheckSpec) {}
+
+  ok(durationMs: number | null, metrics: Metrics = {}): CheckResult {
+    return build(this.id, this.time, this.spec, true, durationMs, metrics);
+  }
+
+  fail(error: string, durationMs: number | null = null, metrics: Metrics = {}): CheckResult {
+    return build(this.id, this.time, this.spec, false, durationMs, metrics, error);
+  }
+
+  result(success: boolean, durationMs: number | null, metrics: Metrics, error?: string): CheckResult {
+    return build(this.id, this.time, this.spec, success, durationMs, metrics, error);
+  }
 }
 
 function build(
@@ -44,8 +64,27 @@ function build(
   metrics: Metrics,
   error?: string,
 ): CheckResult {
-  const clean: Metrics = {};
-  for (const [key, value] of Object.entries(metrics)) if (Number.isFinite(value)) clean[key] = value;
+  // Non-finite values are dropped; the usual case (none) keeps the prober's own object, uncopied.
+  let clean = metrics;
+  for (const key in metrics) {
+    if (Number.isFinite(metrics[key])) continue;
+    clean = {};
+    for (const k in metrics) if (Number.isFinite(metrics[k])) clean[k] = metrics[k]!;
+    break;
+  }
+  const duration = durationMs === null || !Number.isFinite(durationMs) ? null : Math.max(0, round3(durationMs));
+  // Two literal shapes (with / without `error`), same key order as before: no spread per result.
+  if (error === undefined)
+    return {
+      id,
+      checkId: spec.id,
+      type: spec.type,
+      target: spec.target,
+      time,
+      success,
+      durationMs: duration,
+      metrics: clean,
+    };
   return {
     id,
     checkId: spec.id,
@@ -53,10 +92,8 @@ function build(
     target: spec.target,
     time,
     success,
-    durationMs: durationMs === null || !Number.isFinite(durationMs) ? null : Math.max(0, round3(durationMs)),
-    ...(error === undefined
-      ? {}
-      : { error: error.length > MAX_ERROR_CHARS ? `${error.slice(0, MAX_ERROR_CHARS - 1)}…` : error }),
+    durationMs: duration,
+    error: error.length > MAX_ERROR_CHARS ? `${error.slice(0, MAX_ERROR_CHARS - 1)}…` : error,
     metrics: clean,
   };
 }
