@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CheckResult, CheckSpec } from '@nop/protocol';
 
 /**
@@ -58,11 +59,18 @@ export function spreadWindow(intervalMs: number, checkCount: number): number {
   return Math.min(intervalMs, Math.max(MIN_START_SPREAD_MS, checkCount * START_SPREAD_PER_CHECK_MS));
 }
 
+/** One signal that every run in flight listens to: hundreds of listeners are expected, not a leak. */
+function sharedAbort(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
   private readonly waiting: Entry[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private abort = new AbortController();
+  private abort = sharedAbort();
   private active = 0;
   private started = false;
   private readonly concurrency: number;
@@ -98,7 +106,7 @@ export class Scheduler {
   start(): void {
     if (this.started) return;
     this.started = true;
-    if (this.abort.signal.aborted) this.abort = new AbortController();
+    if (this.abort.signal.aborted) this.abort = sharedAbort();
     const now = this.now();
     for (const entry of this.entries.values()) this.plan(entry, now);
   }
