@@ -35,6 +35,8 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "napi-common.h"
+
 #define DATA_SLOT 512   /* bytes kept of a quoted payload / a reply */
 #define CTL_SLOT 512    /* control bytes (timestamp, extended error + offender) */
 #define MAX_DRAIN 4096  /* messages per queue per wakeup at most; the poll fires again if more */
@@ -63,34 +65,8 @@ struct eq_box {
   eq_sock *s;
 };
 
-static const char *errno_name(int err) {
-  const char *name = strerrorname_np(err);
-  return name ? name : "EUNKNOWN";
-}
-
-static napi_value throw_errno(napi_env env, const char *what, int err) {
-  char text[256];
-  snprintf(text, sizeof text, "%s: %s", what, strerror(err));
-  napi_throw_error(env, errno_name(err), text);
-  return NULL;
-}
-
-#define NAPI_OK(env, call)                                                       \
-  do {                                                                           \
-    if ((call) != napi_ok) {                                                     \
-      bool pending_ = false;                                                     \
-      napi_is_exception_pending((env), &pending_);                               \
-      if (!pending_) napi_throw_error((env), NULL, "N-API call failed: " #call); \
-      return NULL;                                                               \
-    }                                                                            \
-  } while (0)
-
 static double ns_since(const eq_sock *s, const struct timespec *ts) {
   return (double)((int64_t)ts->tv_sec - s->epoch_s) * 1e9 + (double)ts->tv_nsec;
-}
-
-static int set_int(int fd, int level, int name, int value) {
-  return setsockopt(fd, level, name, &value, sizeof value);
 }
 
 /* Errors an IP_RECVERR socket latches from an ICMP error (sk_err) and returns once from the next

@@ -41,6 +41,8 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "napi-common.h"
+
 #define RX_BATCH 64          /* datagrams per recvmmsg() */
 #define RX_SLOT 512          /* bytes kept per datagram: IP + ICMP + quoted IP + ICMP fit */
 #define CTL_SLOT 256         /* control bytes per datagram (timestamp, ttl, extended error) */
@@ -97,29 +99,6 @@ struct icmp_box {
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static const char *errno_name(int err) {
-  const char *name = strerrorname_np(err);
-  return name ? name : "EUNKNOWN";
-}
-
-/* Throws Error(`${what}: ${strerror}`) with .code = the errno's name (EPERM, EMSGSIZE, ...). */
-static napi_value throw_errno(napi_env env, const char *what, int err) {
-  char text[256];
-  snprintf(text, sizeof text, "%s: %s", what, strerror(err));
-  napi_throw_error(env, errno_name(err), text);
-  return NULL;
-}
-
-#define NAPI_OK(env, call)                                         \
-  do {                                                             \
-    if ((call) != napi_ok) {                                       \
-      bool pending_ = false;                                       \
-      napi_is_exception_pending((env), &pending_);                 \
-      if (!pending_) napi_throw_error((env), NULL, "N-API call failed: " #call); \
-      return NULL;                                                 \
-    }                                                              \
-  } while (0)
-
 static double ns_since(const icmp_sock *s, const struct timespec *ts) {
   return (double)((int64_t)ts->tv_sec - s->epoch_s) * 1e9 + (double)ts->tv_nsec;
 }
@@ -130,10 +109,6 @@ static uint16_t checksum(const unsigned char *p, size_t len) {
   if (len) sum += (uint32_t)p[0] << 8;
   while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
   return (uint16_t)~sum;
-}
-
-static int set_int(int fd, int level, int name, int value) {
-  return setsockopt(fd, level, name, &value, sizeof value);
 }
 
 /* ---- receiving ---------------------------------------------------------------------------- */
