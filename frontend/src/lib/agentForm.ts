@@ -21,7 +21,7 @@ export function checkTypesFor(agentType: AgentType): CheckType[] {
     case 'traceroute':
       return ['traceroute'];
     case 'multi':
-      return ['icmp', 'http', 'tcp', 'dns', 'traceroute'];
+      return ['icmp', 'http', 'tcp', 'dns', 'traceroute', 'interface'];
   }
 }
 

@@ -18,6 +18,11 @@ describe('draftToSpec', () => {
     expect(draftToSpec(emptyDraft('ping'))).toBeNull();
   });
 
+  it('lets a multi agent watch every interface', () => {
+    const spec = draftToSpec({ ...emptyDraft('multi'), type: 'interface', target: '*' });
+    expect(CheckSpec.parse(spec)).toMatchObject({ type: 'interface', target: '*', id: 'interface' });
+  });
+
   it('gives a traceroute agent a traceroute check', () => {
     const spec = draftToSpec({ ...emptyDraft('traceroute'), target: 'example.com' });
     expect(CheckSpec.parse(spec)).toMatchObject({ type: 'traceroute', target: 'example.com', mode: 'udp' });
