@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { type CheckResult, CheckSpec, type CheckSpecInput, CheckType, parseDuration } from '@nop/protocol';
 import { dnsQuery, type DnsOutcome } from './checks/dns.ts';
 import { closeIcmpSockets, runCheck } from './checks/index.ts';
+import { formatTrace } from './checks/traceroute-format.ts';
 
 export const CHECK_HELP = `Usage: nop-agent check <type> <target> [options]
 Runs one check now and prints the outcome like the classic tool (ping, curl -w, dig), or JSON.
@@ -10,6 +11,7 @@ Runs one check now and prints the outcome like the classic tool (ping, curl -w, 
   nop-agent check tcp 127.0.0.1 --port 22
   nop-agent check http https://example.com/ --timeout 2s
   nop-agent check dns example.com --record MX --server 127.0.0.1:53
+  nop-agent check traceroute 127.0.0.1 --mode icmp --max-hops 10
 
 Options:
   --count N           icmp: echoes (default 3); other types: runs (default 1)
@@ -19,6 +21,9 @@ Options:
   --record TYPE       dns: A AAAA CNAME MX TXT NS SOA SRV PTR (default A)
   --server HOST:PORT  dns: the resolver (default: first nameserver of /etc/resolv.conf)
   --transport udp|tcp dns: udp (falls back to tcp on truncation) or tcp
+  --mode udp|tcp|icmp traceroute: probe packets (default udp); --port for udp/tcp
+  --max-hops N        traceroute: give up after N hops (default 30)
+  --flows N           traceroute: Paris flows per run, to see ECMP branches (default 1)
   --json              one JSON result per line
 Exit codes: 0 every run succeeded, 1 a run failed, 2 bad usage.
 `;
@@ -46,6 +51,9 @@ export async function checkCommand(
         record: { type: 'string' },
         server: { type: 'string' },
         transport: { type: 'string' },
+        mode: { type: 'string' },
+        'max-hops': { type: 'string' },
+        flows: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -127,7 +135,10 @@ function buildPlan(
       throw new Usage(`--${name}: "${text}" is not a whole number ${min}-${max}`);
     return n;
   };
-  only('port', ['tcp', 'http']);
+  only('port', ['tcp', 'http', 'traceroute']);
+  only('mode', ['traceroute']);
+  only('max-hops', ['traceroute']);
+  only('flows', ['traceroute']);
   only('record', ['dns']);
   only('server', ['dns']);
   only('transport', ['dns']);
@@ -162,6 +173,17 @@ function buildPlan(
   if (type === 'icmp') {
     if (count !== undefined) input.count = count;
     if (interval !== undefined) input.echoInterval = interval;
+  }
+  if (type === 'traceroute') {
+    const mode = str('mode');
+    if (mode !== undefined && !['udp', 'tcp', 'icmp'].includes(mode))
+      throw new Usage(`--mode: "${mode}" is not udp, tcp or icmp`);
+    if (mode) input.mode = mode;
+    if (port !== undefined) input.port = port;
+    const maxHops = integer('max-hops', 1, 64);
+    if (maxHops !== undefined) input.maxHops = maxHops;
+    const flows = integer('flows', 1, 16);
+    if (flows !== undefined) input.flows = flows;
   }
   if (type === 'dns') {
     if (record) input.recordType = record;
@@ -271,6 +293,8 @@ function describe(spec: CheckSpec, r: CheckResult, dnsOutcome?: DnsOutcome): str
       if (failure) lines.push(failure);
       break;
     }
+    case 'traceroute':
+      return formatTrace(r, spec.maxHops);
     default:
       return `${JSON.stringify(r, null, 2)}\n`;
   }

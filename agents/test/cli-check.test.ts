@@ -62,6 +62,17 @@ describe('nop-agent check', () => {
     expect(lines[3]).toMatch(/^rtt min\/avg\/max\/mdev = \d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3} ms$/);
   });
 
+  it('traceroute prints hops like traceroute, with --mode, --flows and --max-hops', async () => {
+    const out = await check('traceroute', '127.0.0.1', '--mode', 'udp', '--flows', '2', '--max-hops', '5');
+    expect(out.code).toBe(0);
+    const lines = out.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^traceroute to 127\.0\.0\.1 \(127\.0\.0\.1\), udp probes .*5 hops max, 2 flows$/);
+    expect(lines).toContain('flow 1');
+    expect(lines.at(-1)).toMatch(/^reached 127\.0\.0\.1 in 1 hop, fingerprint [0-9a-f]{12}$/);
+    const bad = await check('traceroute', '127.0.0.1', '--mode', 'gre');
+    expect(bad).toMatchObject({ code: 2, stderr: 'nop-agent check: --mode: "gre" is not udp, tcp or icmp\n' });
+  });
+
   it('http prints status, phases and size; a 500 exits 1', async () => {
     const ok = await check('http', `http://127.0.0.1:${webPort}/`);
     expect(ok.code).toBe(0);
