@@ -30,6 +30,21 @@ const Listen = z
   .string()
   .refine((text) => splitHostPort(text) !== undefined, 'must be host:port (port 0-65535; 0 = any free port)');
 
+/** Check ids name metric series and results: two checks of one config may not share one. */
+function uniqueCheckIds(config: { checks: readonly CheckSpec[] }, ctx: z.RefinementCtx): void {
+  const seen = new Map<string, number>();
+  config.checks.forEach((check, index) => {
+    const first = seen.get(check.id);
+    if (first !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['checks', index, 'id'],
+        message: `duplicate id "${check.id}" (also checks[${first}])`,
+      });
+    else seen.set(check.id, index);
+  });
+}
+
 export const AgentSettingsSchema = z
   .strictObject({
     name: z
@@ -64,17 +79,7 @@ export const AgentSettingsSchema = z
     checks: z.array(CheckSpec).max(10_000).default([]),
   })
   .superRefine((settings, ctx) => {
-    const seen = new Map<string, number>();
-    settings.checks.forEach((check, index) => {
-      const first = seen.get(check.id);
-      if (first !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['checks', index, 'id'],
-          message: `duplicate id "${check.id}" (also checks[${first}])`,
-        });
-      else seen.set(check.id, index);
-    });
+    uniqueCheckIds(settings, ctx);
     if (settings.backend && !settings.token)
       ctx.addIssue({
         code: 'custom',
@@ -118,20 +123,13 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
 }
 
 /** The checks part of a config sent at run time (PUT /config, the Redis channel): YAML or JSON. */
-export const ChecksDocument = z.strictObject({ checks: z.array(CheckSpec).max(10_000) });
+export const ChecksDocument = z.strictObject({ checks: z.array(CheckSpec).max(10_000) }).superRefine(uniqueCheckIds);
 
 /** Parses and validates `{checks: [...]}`; a problem is a ConfigError of one line naming `source`, line and field. */
 export function parseChecksDocument(text: string, source: string): CheckSpec[] {
   const { raw, lineOf } = parseYamlText(text, source);
   const parsed = ChecksDocument.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, raw, source, new Map(), lineOf));
-  const duplicate = parsed.data.checks.findIndex((c, i) => parsed.data.checks.findIndex((d) => d.id === c.id) !== i);
-  if (duplicate >= 0) {
-    const line = lineOf(['checks', duplicate, 'id']);
-    throw new ConfigError(
-      `${source}${line ? `:${line}` : ''}: checks[${duplicate}].id: duplicate id "${parsed.data.checks[duplicate]!.id}"`,
-    );
-  }
   return parsed.data.checks;
 }
 

@@ -226,16 +226,7 @@ describe('Scheduler', () => {
       concurrency: 1,
       run: async (s) => {
         await sleep(50);
-        return {
-          id: randomUUID(),
-          checkId: s.id,
-          type: s.type,
-          target: s.target,
-          time: new Date().toISOString(),
-          success: true,
-          durationMs: 1,
-          metrics: {},
-        };
+        return result(s);
       },
       onResult: () => {},
       onStart: (_s, ms) => lateness.push(ms),

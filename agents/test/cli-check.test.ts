@@ -1,42 +1,22 @@
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { CheckResult } from '@nop/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCommand } from '../src/cli-check.ts';
 import { runCheck } from '../src/checks/index.ts';
-import { startDnsServer, type TestDnsServer } from './dns-server.ts';
+import { type LocalPeers, startLocalPeers } from './local-peers.ts';
 import { runAgentBin, spec } from './helpers.ts';
 
-let tcp: Server;
-let web: HttpServer;
-let dns: TestDnsServer;
+let peers: LocalPeers;
 let tcpPort: number;
 let webPort: number;
 let closedPort: number;
+let dns: LocalPeers['dns'];
 
 beforeAll(async () => {
-  tcp = createServer((s) => s.destroy());
-  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
-  tcpPort = (tcp.address() as AddressInfo).port;
-  web = createHttpServer((req, res) => {
-    if (req.url === '/down') res.writeHead(500).end('no');
-    else res.writeHead(200).end('hello\n');
-  });
-  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
-  webPort = (web.address() as AddressInfo).port;
-  dns = await startDnsServer();
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  closedPort = (closed.address() as AddressInfo).port;
-  await new Promise((resolve) => closed.close(resolve));
+  peers = await startLocalPeers();
+  ({ tcpPort, webPort, closedPort, dns } = peers);
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => tcp.close(resolve));
-  web.closeAllConnections();
-  await new Promise((resolve) => web.close(resolve));
-  await dns.close();
-});
+afterAll(() => peers.close());
 
 /** Runs `nop-agent check …` in-process, capturing its output. */
 async function check(...args: string[]) {

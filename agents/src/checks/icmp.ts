@@ -1,11 +1,9 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckSpec } from '@nop/protocol';
 import { describeError } from './errors.ts';
 import { type EchoOptions, type EchoOutcome, icmpSocket } from './icmp-socket.ts';
-import { type Prober, beginRun, msSince, round3 } from './result.ts';
-import { isValidHost, stripBrackets } from './target.ts';
+import { type Prober, beginRun, round3 } from './result.ts';
+import { isValidHost, resolveAddress, stripBrackets } from './target.ts';
 
 type IcmpSpec = Extract<CheckSpec, { type: 'icmp' }>;
 
@@ -19,20 +17,15 @@ export const icmp: Prober<IcmpSpec> = async (spec, signal) => {
   if (!isValidHost(host)) return run.fail(`invalid host "${spec.target}"`);
 
   const metrics: Record<string, number> = {};
-  let address = host;
-  const literal = isIP(host);
-  if (literal === 0) {
-    const started = process.hrtime.bigint();
-    try {
-      address = (await lookup(host, { family: spec.ipVersion ?? 0 })).address;
-    } catch (error) {
-      return run.fail(describeError(error, host));
-    }
-    metrics.dns_ms = msSince(started);
-  } else if (spec.ipVersion !== undefined && literal !== spec.ipVersion) {
-    return run.fail(`${host} is not an IPv${spec.ipVersion} address (ipVersion is ${spec.ipVersion})`);
-  }
-  const family = (literal || isIP(address)) === 6 ? 6 : 4;
+  const resolved = await resolveAddress(host, spec.ipVersion);
+  if (!resolved.ok)
+    return run.fail(
+      'lookupError' in resolved
+        ? describeError(resolved.lookupError, host)
+        : `${host} is not an IPv${spec.ipVersion} address (ipVersion is ${spec.ipVersion})`,
+    );
+  const { address, family } = resolved;
+  if (resolved.dnsMs !== undefined) metrics.dns_ms = resolved.dnsMs;
 
   let socket;
   try {

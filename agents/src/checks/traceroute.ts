@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { lookup, lookupService } from 'node:dns/promises';
+import { lookupService } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { CheckSpec, TraceDetails } from '@nop/protocol';
 import { describeError } from './errors.ts';
 import { type Prober, beginRun, msSince, round3, runSignal } from './result.ts';
-import { isValidHost, stripBrackets } from './target.ts';
+import { isValidHost, resolveAddress, stripBrackets } from './target.ts';
 import { canonical } from './traceroute-packets.ts';
 import { ErrqueueSockets, errqueueUnavailable } from './errqueue-socket.ts';
 import { type Answer, type Flow, type ProbeSockets, TraceSockets } from './traceroute-sockets.ts';
@@ -47,18 +47,15 @@ export const traceroute: Prober<TracerouteSpec> = async (spec, outer) => {
   const metrics: Record<string, number> = {};
   const { signal, dispose } = runSignal(spec.timeout, outer);
   try {
-    let destination = host;
-    if (isIP(host) === 0) {
-      const started = process.hrtime.bigint();
-      try {
-        destination = (await lookup(host, { family: spec.ipVersion ?? 0 })).address;
-      } catch (error) {
-        return run.fail(describeError(error, host));
-      }
-      metrics.dns_ms = msSince(started);
-    } else if (spec.ipVersion !== undefined && isIP(host) !== spec.ipVersion) {
-      return run.fail(`target ${host} is not an IPv${spec.ipVersion} address`);
-    }
+    const resolved = await resolveAddress(host, spec.ipVersion);
+    if (!resolved.ok)
+      return run.fail(
+        'lookupError' in resolved
+          ? describeError(resolved.lookupError, host)
+          : `target ${host} is not an IPv${spec.ipVersion} address`,
+      );
+    if (resolved.dnsMs !== undefined) metrics.dns_ms = resolved.dnsMs;
+    let destination = resolved.address;
     destination = canonical(destination);
     const family = isIP(destination) === 6 ? 6 : 4;
     const port = spec.port ?? (spec.mode === 'tcp' ? TCP_DEFAULT_PORT : UDP_BASE_PORT);

@@ -18,11 +18,16 @@ export function createIngest(db: Db, bus: Bus, onIngested: (count: number) => vo
       return ids;
     });
     onIngested(inserted.size);
-    for (const result of results) {
-      if (!inserted.has(result.id)) continue;
-      const streamed: StreamedResult = { ...result, agentId: agent.id, agentName: agent.name };
-      await bus.publish(CHANNELS.results, streamed);
-    }
+    // Issued together, not one round trip after another: the bus keeps their order (one Redis
+    // connection pipelines them; the memory bus queues them in turn).
+    await Promise.all(
+      results
+        .filter((result) => inserted.has(result.id))
+        .map((result) => {
+          const streamed: StreamedResult = { ...result, agentId: agent.id, agentName: agent.name };
+          return bus.publish(CHANNELS.results, streamed);
+        }),
+    );
     return inserted.size;
   };
 }
