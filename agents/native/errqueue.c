@@ -1,8 +1,9 @@
 /*
  * nop_errqueue: traceroute probes on ordinary (unprivileged) UDP sockets, as a small N-API addon.
  *
- *   open(family 4|6, address, port, onEvents(err, events[])) -> { handle, localPort }
+ *   open(family 4|6, address, port, onEvents(err, events[]), protocol "udp"|"icmp") -> { handle, localPort }
  *   send(handle, ttl 1-255, payload: Buffer) -> sentNs
+ *   connectTcp(family, address, port, localPort 0|1-65535, ttl, onEvents) -> { handle, localPort, sentNs }
  *   close(handle)
  *
  * One non-blocking UDP socket per flow, bound to a kernel-chosen port and connected to
@@ -15,6 +16,19 @@
  * No raw socket, so no root/CAP_NET_RAW. Every syscall's failure becomes an Error whose .code is
  * the errno's name.
  *
+ * ICMP echo probes (open with "icmp") use an ICMP datagram socket ("ping socket": allowed when
+ * net.ipv4.ping_group_range covers the process's group, EACCES otherwise) the same way: the
+ * kernel owns the identifier (localPort) and the checksum, queues ICMP errors quoting our echoes
+ * on the error queue, and delivers only the echo replies carrying our identifier.
+ *
+ * TCP SYN probes (connectTcp) need no raw socket either: one non-blocking TCP socket per probe,
+ * its TTL set before connect(), IP_RECVERR on. A router's time exceeded about the SYN lands on the
+ * socket's error queue (the kernel does this for sockets in SYN-SENT); the destination answers
+ * with a SYN-ACK (connected: type 0) or a RST (refused: type 1), both reported as non-error
+ * events. One event per probe, then the socket is aborted (connect(AF_UNSPEC): no FIN, no
+ * TIME-WAIT), which frees its 4-tuple at once for the flow's next probe: a flow keeps its source
+ * port (Paris) by binding each probe to it, so its probes go one at a time.
+ *
  * Times: SO_TIMESTAMPNS gives the kernel's receive time (CLOCK_REALTIME, error queue included),
  * send() reads CLOCK_REALTIME right before send(); both in ns since the socket's epoch (whole
  * seconds of CLOCK_REALTIME at open) in a double.
@@ -25,6 +39,7 @@
 #include <linux/errqueue.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <node_api.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +73,8 @@ typedef struct {
   int in_callback;
   int release_js;
   int ttl;
+  int tcp;       /* a TCP SYN probe (connectTcp) rather than a UDP flow */
+  double sent_ns; /* tcp: when connect() sent the SYN */
   int64_t epoch_s;
 } eq_sock;
 
@@ -189,6 +206,17 @@ static void call_js(eq_sock *s, napi_value err, napi_value arr) {
   }
 }
 
+/* Error(`${what}: ${strerror}`) with .code = the errno's name, for the callback. */
+static napi_value errno_error(napi_env env, const char *what, int err) {
+  napi_value code, msg, error;
+  char text[200];
+  snprintf(text, sizeof text, "%s: %s", what, strerror(err));
+  napi_create_string_utf8(env, errno_name(err), NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
+  napi_create_error(env, code, msg, &error);
+  return error;
+}
+
 static void on_poll(uv_poll_t *handle, int status, int events) {
   eq_sock *s = handle->data;
   if (s->closing) return;
@@ -216,14 +244,78 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
     }
   }
   if (n > 0) s->empty_errors = 0;
-  if (fail) {
-    napi_value code, msg;
-    char text[200];
-    snprintf(text, sizeof text, "UDP socket receive failed: %s", strerror(fail));
-    napi_create_string_utf8(s->env, errno_name(fail), NAPI_AUTO_LENGTH, &code);
-    napi_create_string_utf8(s->env, text, NAPI_AUTO_LENGTH, &msg);
-    napi_create_error(s->env, code, msg, &err);
+  if (fail) err = errno_error(s->env, "socket receive failed", fail);
+  if (n > 0 || fail) call_js(s, err, arr);
+  napi_close_handle_scope(s->env, scope);
+}
+
+/* ---- TCP SYN probes ------------------------------------------------------------------------ */
+
+/* Disconnects a TCP probe (connect(AF_UNSPEC)): a RST if the destination had accepted, nothing in
+ * SYN-SENT, and the socket leaves the connection table now, so the flow's next probe can take
+ * the same 4-tuple at once rather than when libuv gets round to closing the fd. */
+static void tcp_abort(int fd) {
+  struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+  if (connect(fd, &unspec, sizeof unspec) != 0 && errno != EINVAL) perror("nop_errqueue: disconnect");
+}
+
+/* The SYN's round trip as the kernel measured it (TCP_INFO, µs: SYN sent to SYN-ACK processed);
+ * the time of this wakeup when the kernel took no sample (the SYN was retransmitted). */
+static double syn_ack_rx_ns(eq_sock *s) {
+  struct tcp_info info;
+  socklen_t len = sizeof info;
+  if (getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_rtt > 0)
+    return s->sent_ns + (double)info.tcpi_rtt * 1e3;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  return ns_since(s, &now);
+}
+
+/* One probe's answer, then no more polling: a router's ICMP error from the error queue, the
+ * destination's SYN-ACK (type 0) or RST (type 1). A connect() that timed out (the kernel's own
+ * SYN retries) says nothing: the prober's timer counts the probe lost. */
+static void on_poll_tcp(uv_poll_t *handle, int status, int events) {
+  static const unsigned char nothing[1] = {0};
+  eq_sock *s = handle->data;
+  if (s->closing) return;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(s->env, &scope) != napi_ok) return;
+  napi_value arr, err;
+  uint32_t n = 0;
+  napi_create_array(s->env, &arr);
+  napi_get_null(s->env, &err);
+  int fail = drain_errqueue(s, arr, &n), pending = 0, done = n > 0;
+  socklen_t len = sizeof pending;
+  if (!fail && getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) fail = errno;
+  if (!fail && !done) {
+    struct sockaddr_storage peer;
+    socklen_t plen = sizeof peer;
+    struct timespec now;
+    event e = {.data = nothing, .len = 0};
+    if (pending == 0 && getpeername(s->fd, (struct sockaddr *)&peer, &plen) == 0) {
+      e.type = 0, e.from = (const struct sockaddr *)&peer, e.rx_ns = syn_ack_rx_ns(s);
+      push(s, arr, &n, &e), done = 1;
+    } else if (pending == ECONNREFUSED) {
+      clock_gettime(CLOCK_REALTIME, &now);
+      e.type = 1, e.rx_ns = ns_since(s, &now);
+      push(s, arr, &n, &e), done = 1;
+    } else if (pending == ETIMEDOUT) {
+      done = 1;
+    } else if (pending != 0) {
+      fail = pending; /* no route, ... with no ICMP error queued: a local failure */
+    } else if (status < 0 && ++s->empty_errors > 100) {
+      fail = EIO;
+    } else if (status < 0) {
+      /* libuv stopped the poll on EPOLLERR; nothing to say yet: keep waiting */
+      int uverr = uv_poll_start(&s->poll, UV_READABLE | UV_WRITABLE, on_poll_tcp);
+      if (uverr != 0) fail = -uverr;
+    }
   }
+  if (done || fail) {
+    uv_poll_stop(&s->poll);
+    tcp_abort(s->fd);
+  }
+  if (fail) err = errno_error(s->env, "TCP probe failed", fail);
   if (n > 0 || fail) call_js(s, err, arr);
   napi_close_handle_scope(s->env, scope);
 }
@@ -248,6 +340,8 @@ static void sock_close(eq_sock *s, int js) {
   if (s->closing) return;
   s->closing = 1;
   uv_poll_stop(&s->poll);
+  /* now, not when libuv closes the fd: the flow's next probe may bind the same 4-tuple next */
+  if (s->tcp) tcp_abort(s->fd);
   if (js && s->in_callback) s->release_js = 1;
   else if (js) release_js(s);
   uv_close((uv_handle_t *)&s->poll, on_closed);
@@ -293,18 +387,86 @@ static int parse_address(int family, char *address, int port, struct sockaddr_st
   return inet_pton(AF_INET6, address, &a->sin6_addr) == 1 ? 0 : EINVAL;
 }
 
+/* Polls `fd` for `callback` and hands JS { handle, localPort }: the fd is owned from here on
+ * (closed on failure too). `epoch_s` anchors the socket's ns times. */
+static napi_value wrap_socket(napi_env env, int fd, int family, int tcp, int64_t epoch_s, napi_value callback,
+                              eq_sock **out) {
+  struct sockaddr_storage local;
+  socklen_t llen = sizeof local;
+  if (getsockname(fd, (struct sockaddr *)&local, &llen) != 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, "getsockname", err);
+  }
+  eq_sock *s = calloc(1, sizeof *s);
+  if (!s) return close(fd), throw_errno(env, "allocating the socket", ENOMEM);
+  int local_port =
+      ntohs(family == 4 ? ((struct sockaddr_in *)&local)->sin_port : ((struct sockaddr_in6 *)&local)->sin6_port);
+  s->env = env, s->fd = fd, s->family = family, s->tcp = tcp, s->ttl = -1, s->epoch_s = epoch_s;
+
+  uv_loop_t *loop;
+  int uverr = UV_EINVAL;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || (uverr = uv_poll_init_socket(loop, &s->poll, fd)) != 0) {
+    close(fd), free(s);
+    napi_throw_error(env, uv_err_name(uverr), "cannot poll the socket");
+    return NULL;
+  }
+  s->poll.data = s;
+  /* A TCP probe also waits for writable: connect() completing. */
+  if ((uverr = tcp ? uv_poll_start(&s->poll, UV_READABLE | UV_WRITABLE, on_poll_tcp)
+                   : uv_poll_start(&s->poll, UV_READABLE, on_poll)) != 0) {
+    napi_throw_error(env, uv_err_name(uverr), uv_strerror(uverr));
+    sock_close(s, 0);
+    return NULL;
+  }
+  uv_unref((uv_handle_t *)&s->poll); /* pending probes have their timers */
+  NAPI_OK(env, napi_add_async_cleanup_hook(env, on_teardown, s, &s->cleanup));
+
+  napi_value name, result, v;
+  eq_box *box = malloc(sizeof *box);
+  if (!box) return sock_close(s, 0), throw_errno(env, "allocating the handle", ENOMEM);
+  box->s = s, s->box = box;
+  NAPI_OK(env, napi_create_string_utf8(env, "nop-errqueue-socket", NAPI_AUTO_LENGTH, &name));
+  NAPI_OK(env, napi_async_init(env, NULL, name, &s->async));
+  NAPI_OK(env, napi_create_reference(env, callback, 1, &s->callback));
+  NAPI_OK(env, napi_create_object(env, &result));
+  NAPI_OK(env, napi_create_external(env, box, box_finalize, NULL, &v));
+  NAPI_OK(env, napi_set_named_property(env, result, "handle", v));
+  NAPI_OK(env, napi_create_int32(env, local_port, &v));
+  NAPI_OK(env, napi_set_named_property(env, result, "localPort", v));
+  *out = s;
+  return result;
+}
+
+/* Whole seconds of CLOCK_REALTIME now: a new socket's epoch. */
+static int epoch_now(int64_t *epoch_s) {
+  struct timespec now;
+  if (clock_gettime(CLOCK_REALTIME, &now) != 0) return errno;
+  *epoch_s = now.tv_sec;
+  return 0;
+}
+
+#define TRY(label, call)          \
+  if (!err && (call) != 0) {      \
+    err = errno, what = (label);  \
+  }
+
 static napi_value js_open(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4], result, v;
+  size_t argc = 5;
+  napi_value argv[5];
   int32_t family = 0, port = 0;
-  char address[INET6_ADDRSTRLEN + IF_NAMESIZE + 2] = "";
+  char address[INET6_ADDRSTRLEN + IF_NAMESIZE + 2] = "", protocol[8] = "udp";
   napi_valuetype cbtype;
   NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 5 && napi_get_value_string_utf8(env, argv[4], protocol, sizeof protocol, NULL) != napi_ok)
+    protocol[0] = '\0';
+  int icmp = strcmp(protocol, "icmp") == 0;
   if (argc < 4 || napi_get_value_int32(env, argv[0], &family) != napi_ok || (family != 4 && family != 6) ||
       napi_get_value_string_utf8(env, argv[1], address, sizeof address, NULL) != napi_ok ||
-      napi_get_value_int32(env, argv[2], &port) != napi_ok || port < 1 || port > 65535 ||
-      napi_typeof(env, argv[3], &cbtype) != napi_ok || cbtype != napi_function) {
-    napi_throw_type_error(env, NULL, "open(family: 4|6, address, port: 1-65535, onEvents)");
+      napi_get_value_int32(env, argv[2], &port) != napi_ok || port < (icmp ? 0 : 1) || port > 65535 ||
+      napi_typeof(env, argv[3], &cbtype) != napi_ok || cbtype != napi_function ||
+      (!icmp && strcmp(protocol, "udp") != 0)) {
+    napi_throw_type_error(env, NULL, "open(family: 4|6, address, port: 1-65535 (udp), onEvents, protocol: udp|icmp)");
     return NULL;
   }
   struct sockaddr_storage to;
@@ -312,14 +474,12 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (parse_address(family, address, port, &to, &tolen) != 0)
     return napi_throw_error(env, "EINVAL", family == 4 ? "not an IPv4 address" : "not an IPv6 address"), NULL;
 
-  int fd = socket(family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
-  if (fd < 0) return throw_errno(env, "cannot open a UDP socket", errno);
+  int proto = !icmp ? IPPROTO_UDP : family == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+  int fd = socket(family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+  if (fd < 0) return throw_errno(env, icmp ? "cannot open an ICMP datagram socket" : "cannot open a UDP socket", errno);
   const char *what = "";
   int err = 0;
-#define TRY(label, call)          \
-  if (!err && (call) != 0) {      \
-    err = errno, what = (label);  \
-  }
+  int64_t epoch_s = 0;
   TRY("SO_TIMESTAMPNS", set_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1));
   if (family == 4) {
     TRY("IP_RECVERR", set_int(fd, IPPROTO_IP, IP_RECVERR, 1));
@@ -328,56 +488,86 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     TRY("IPV6_RECVERR", set_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1));
     TRY("IPV6_MTU_DISCOVER", set_int(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DONT));
   }
-  /* connect() binds a kernel-chosen local port: the flow's fixed 5-tuple. */
+  /* connect() binds a kernel-chosen local port (icmp: the identifier): the flow's fixed id. */
   TRY("connect", connect(fd, (struct sockaddr *)&to, tolen));
-#undef TRY
-  struct sockaddr_storage local;
-  socklen_t llen = sizeof local;
-  if (!err && getsockname(fd, (struct sockaddr *)&local, &llen) != 0) err = errno, what = "getsockname";
-  struct timespec now;
-  if (!err && clock_gettime(CLOCK_REALTIME, &now) != 0) err = errno, what = "clock_gettime";
-  eq_sock *s = err ? NULL : calloc(1, sizeof *s);
-  if (!err && !s) err = ENOMEM, what = "allocating the socket";
+  if (!err && (err = epoch_now(&epoch_s)) != 0) what = "clock_gettime";
   if (err) {
     close(fd);
     char text[120];
-    snprintf(text, sizeof text, "cannot set up the UDP socket (%s)", what);
+    snprintf(text, sizeof text, "cannot set up the %s socket (%s)", icmp ? "ICMP" : "UDP", what);
     return throw_errno(env, text, err);
   }
-  int local_port =
-      ntohs(family == 4 ? ((struct sockaddr_in *)&local)->sin_port : ((struct sockaddr_in6 *)&local)->sin6_port);
-  s->env = env, s->fd = fd, s->family = family, s->ttl = -1, s->epoch_s = now.tv_sec;
+  eq_sock *s;
+  return wrap_socket(env, fd, family, 0, epoch_s, argv[3], &s);
+}
 
-  uv_loop_t *loop;
-  int uverr = UV_EINVAL;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok || (uverr = uv_poll_init_socket(loop, &s->poll, fd)) != 0) {
-    close(fd), free(s);
-    napi_throw_error(env, uv_err_name(uverr), "cannot poll the UDP socket");
+/* One TCP SYN probe with this TTL, from localPort (0: the kernel picks; the flow then reuses it). */
+static napi_value js_connect_tcp(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6], v;
+  int32_t family = 0, port = 0, local_port = -1, ttl = 0;
+  char address[INET6_ADDRSTRLEN + IF_NAMESIZE + 2] = "";
+  napi_valuetype cbtype;
+  NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6 || napi_get_value_int32(env, argv[0], &family) != napi_ok || (family != 4 && family != 6) ||
+      napi_get_value_string_utf8(env, argv[1], address, sizeof address, NULL) != napi_ok ||
+      napi_get_value_int32(env, argv[2], &port) != napi_ok || port < 1 || port > 65535 ||
+      napi_get_value_int32(env, argv[3], &local_port) != napi_ok || local_port < 0 || local_port > 65535 ||
+      napi_get_value_int32(env, argv[4], &ttl) != napi_ok || ttl < 1 || ttl > 255 ||
+      napi_typeof(env, argv[5], &cbtype) != napi_ok || cbtype != napi_function) {
+    napi_throw_type_error(env, NULL,
+                          "connectTcp(family: 4|6, address, port: 1-65535, localPort: 0-65535, ttl: 1-255, onEvents)");
     return NULL;
   }
-  s->poll.data = s;
-  if ((uverr = uv_poll_start(&s->poll, UV_READABLE, on_poll)) != 0) {
-    napi_throw_error(env, uv_err_name(uverr), uv_strerror(uverr));
-    sock_close(s, 0);
-    return NULL;
-  }
-  uv_unref((uv_handle_t *)&s->poll); /* pending probes have their timers */
-  NAPI_OK(env, napi_add_async_cleanup_hook(env, on_teardown, s, &s->cleanup));
+  struct sockaddr_storage to, from;
+  socklen_t tolen, fromlen;
+  if (parse_address(family, address, port, &to, &tolen) != 0)
+    return napi_throw_error(env, "EINVAL", family == 4 ? "not an IPv4 address" : "not an IPv6 address"), NULL;
+  char any[8];
+  snprintf(any, sizeof any, "%s", family == 4 ? "0.0.0.0" : "::");
+  parse_address(family, any, local_port, &from, &fromlen); /* the wildcard address, the flow's port */
 
-  napi_value name;
-  eq_box *box = malloc(sizeof *box);
-  if (!box) return sock_close(s, 0), throw_errno(env, "allocating the handle", ENOMEM);
-  box->s = s, s->box = box;
-  NAPI_OK(env, napi_create_string_utf8(env, "nop-errqueue-socket", NAPI_AUTO_LENGTH, &name));
-  NAPI_OK(env, napi_async_init(env, NULL, name, &s->async));
-  NAPI_OK(env, napi_create_reference(env, argv[3], 1, &s->callback));
-  NAPI_OK(env, napi_create_object(env, &result));
-  NAPI_OK(env, napi_create_external(env, box, box_finalize, NULL, &v));
-  NAPI_OK(env, napi_set_named_property(env, result, "handle", v));
-  NAPI_OK(env, napi_create_int32(env, local_port, &v));
-  NAPI_OK(env, napi_set_named_property(env, result, "localPort", v));
+  int fd = socket(family == 4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  if (fd < 0) return throw_errno(env, "cannot open a TCP socket", errno);
+  const char *what = "";
+  int err = 0;
+  int64_t epoch_s = 0;
+  struct timespec sent;
+  /* SO_REUSEADDR: the flow's previous probe may still hold the port (disconnected, not closed). */
+  TRY("SO_REUSEADDR", set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1));
+  TRY("SO_TIMESTAMPNS", set_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1));
+  /* One SYN retransmission at most (after the 1 s initial RTO) when a probe waits that long. */
+  TRY("TCP_SYNCNT", set_int(fd, IPPROTO_TCP, TCP_SYNCNT, 1));
+  if (family == 4) {
+    TRY("IP_RECVERR", set_int(fd, IPPROTO_IP, IP_RECVERR, 1));
+    TRY("IP_TTL", set_int(fd, IPPROTO_IP, IP_TTL, ttl));
+  } else {
+    TRY("IPV6_RECVERR", set_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1));
+    TRY("IPV6_UNICAST_HOPS", set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl));
+    /* Flow label 0 for every probe: an automatic one is random per socket, which would give each
+     * probe of the flow a different label to hash on (not Paris). */
+    TRY("IPV6_AUTOFLOWLABEL", set_int(fd, IPPROTO_IPV6, IPV6_AUTOFLOWLABEL, 0));
+  }
+  TRY("bind", bind(fd, (struct sockaddr *)&from, fromlen));
+  if (!err && (err = epoch_now(&epoch_s)) != 0) what = "clock_gettime";
+  if (!err && clock_gettime(CLOCK_REALTIME, &sent) != 0) err = errno, what = "clock_gettime";
+  if (!err && connect(fd, (struct sockaddr *)&to, tolen) != 0 && errno != EINPROGRESS) err = errno, what = "connect";
+  if (err) {
+    close(fd);
+    char text[120];
+    snprintf(text, sizeof text, "cannot send a TCP SYN (%s)", what);
+    return throw_errno(env, text, err);
+  }
+  eq_sock *s = NULL;
+  napi_value result = wrap_socket(env, fd, family, 1, epoch_s, argv[5], &s);
+  if (!result) return NULL;
+  s->sent_ns = ns_since(s, &sent);
+  NAPI_OK(env, napi_create_double(env, s->sent_ns, &v));
+  NAPI_OK(env, napi_set_named_property(env, result, "sentNs", v));
   return result;
 }
+
+#undef TRY
 
 /* ---- send --------------------------------------------------------------------------------- */
 
@@ -438,6 +628,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"connectTcp", NULL, js_connect_tcp, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   NAPI_OK(env, napi_define_properties(env, exports, sizeof props / sizeof *props, props));

@@ -1,20 +1,24 @@
 import { createSocket } from 'node:dgram';
+import { type AddressInfo, createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
 import { CheckResult } from '@nop/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/checks/index.ts';
-import { lengthFromPayload } from '../src/checks/errqueue-socket.ts';
+import { lengthFromPayload, pingSocketsAllowed } from '../src/checks/errqueue-socket.ts';
 import { fingerprint } from '../src/checks/traceroute.ts';
 import { udpLengthOf, udpPayload } from '../src/checks/traceroute-packets.ts';
 import { formatTrace } from '../src/checks/traceroute-format.ts';
 import { AgentMetrics } from '../src/metrics.ts';
 import { spec, tempDir, writeFile } from './helpers.ts';
+import { freePort } from './local-peers.ts';
 import {
   ADDRESSES,
   type Chain,
   createChain,
   NOBODY,
   dropAllInput,
+  inNetns,
   netnsUnavailable,
   rejectForwardTo,
   removeStaleNetns,
@@ -28,8 +32,13 @@ const addressesOf = (trace: Trace) => trace.flows.map((f) => f.hops.map((h) => h
 
 type Method = Trace['method'];
 
-/** udp probes go through the error queue (the addon is built for the tests), icmp and tcp raw. */
-const methodOf = (mode: Trace['mode']): Method => (mode === 'udp' ? 'errqueue' : 'raw');
+/**
+ * udp and tcp probes go through the error queue (the addon is built for the tests); icmp too
+ * where ping sockets are allowed: on this host as its ping_group_range says, in the test's
+ * namespaces not (a new namespace starts at "1 0") unless a test widens it.
+ */
+const methodOf = (mode: Trace['mode'], icmp: Method = 'raw'): Method => (mode === 'icmp' ? icmp : 'errqueue');
+const HOST_ICMP: Method = pingSocketsAllowed(4) ? 'errqueue' : 'raw';
 
 function expectValid(result: CheckResult, method?: Method): Trace {
   expect(CheckResult.parse(result)).toEqual(result);
@@ -49,20 +58,24 @@ function expectAllRttsPositive(trace: Trace) {
       }
 }
 
+/** Linux socket option numbers (raw-socket takes numbers) */
+const SOL_SOCKET = 1;
+const SO_RCVBUFFORCE = 33;
+
 function ipv6Loopback(): boolean {
   return networkInterfaces().lo?.some((a) => a.address === '::1') ?? false;
 }
 
 describe('traceroute on loopback', () => {
   for (const mode of ['udp', 'icmp', 'tcp'] as const)
-    it(`${mode}: reaches 127.0.0.1 in one hop (method ${methodOf(mode)})`, async () => {
+    it(`${mode}: reaches 127.0.0.1 in one hop (method ${methodOf(mode, HOST_ICMP)})`, async () => {
       const result = await runCheck(
         spec({ id: `lo-${mode}`, type: 'traceroute', target: '127.0.0.1', mode, probeTimeout: 2000, timeout: 5000 }),
       );
-      const trace = expectValid(result);
+      const trace = expectValid(result, methodOf(mode, HOST_ICMP));
       expect(result).toMatchObject({ success: true, checkId: `lo-${mode}`, type: 'traceroute' });
       expect(result.error).toBeUndefined();
-      expect(trace).toMatchObject({ mode, method: methodOf(mode), destination: '127.0.0.1' });
+      expect(trace).toMatchObject({ mode, destination: '127.0.0.1' });
       expect(addressesOf(trace)).toEqual([[['127.0.0.1', '127.0.0.1', '127.0.0.1']]]);
       expect(trace.flows[0]!.reached).toBe(true);
       expectAllRttsPositive(trace);
@@ -80,8 +93,7 @@ describe('traceroute on loopback', () => {
   it.runIf(ipv6Loopback())('reaches ::1 over IPv6 (udp errqueue, icmp, tcp)', async () => {
     for (const mode of ['udp', 'icmp', 'tcp'] as const) {
       const result = await runCheck(spec({ id: `lo6-${mode}`, type: 'traceroute', target: '[::1]', mode }));
-      const trace = expectValid(result);
-      expect(trace.method).toBe(methodOf(mode));
+      const trace = expectValid(result, methodOf(mode, HOST_ICMP));
       expect(result.success, result.error).toBe(true);
       expect(addressesOf(trace)).toEqual([[['::1', '::1', '::1']]]);
       expectAllRttsPositive(trace);
@@ -108,6 +120,51 @@ describe('traceroute on loopback', () => {
     }
   });
 
+  it("tcp errqueue: every SYN of a flow leaves from the flow's one source port (Paris), each flow its own", async () => {
+    const server = createServer((socket) => socket.on('error', () => undefined)); // each accepted one is reset
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    // The wire, as root: a raw TCP socket sees a copy of every segment arriving on loopback.
+    const raw = createRequire(import.meta.url)('raw-socket') as typeof import('raw-socket');
+    const sniffer = raw.createSocket({ protocol: raw.Protocol.TCP });
+    // It copies every TCP segment of the host (parallel tests too): a 16 MiB queue, past rmem_max.
+    (sniffer as unknown as { setOption(l: number, o: number, v: number): void }).setOption(
+      SOL_SOCKET,
+      SO_RCVBUFFORCE,
+      16 << 20,
+    );
+    const synSources: number[] = [];
+    sniffer.on('message', (packet: Buffer) => {
+      const tcp = packet.subarray((packet[0]! & 0x0f) * 4);
+      if (tcp.readUInt16BE(2) === port && (tcp[13]! & 0x12) === 0x02) synSources.push(tcp.readUInt16BE(0));
+    });
+    try {
+      const result = await runCheck(
+        spec({ id: 'paris', type: 'traceroute', target: '127.0.0.1', mode: 'tcp', port, flows: 2, probesPerHop: 3 }),
+      );
+      const trace = expectValid(result, 'errqueue');
+      expect(result.success, result.error).toBe(true);
+      expect(trace.flows.map((f) => f.reached)).toEqual([true, true]);
+      for (let i = 0; i < 100 && synSources.length < 6; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(synSources).toHaveLength(6);
+      const ports = [...new Set(synSources)];
+      expect(ports).toHaveLength(2);
+      for (const p of ports) expect(synSources.filter((q) => q === p)).toHaveLength(3);
+    } finally {
+      sniffer.close();
+      server.close();
+    }
+  });
+
+  it('tcp errqueue: a closed port answers with a RST, which counts as reached', async () => {
+    const port = await freePort();
+    const result = await runCheck(spec({ id: 'rst', type: 'traceroute', target: '127.0.0.1', mode: 'tcp', port }));
+    const trace = expectValid(result, 'errqueue');
+    expect(result.success, result.error).toBe(true);
+    expect(addressesOf(trace)).toEqual([[['127.0.0.1', '127.0.0.1', '127.0.0.1']]]);
+    expectAllRttsPositive(trace);
+  });
+
   it('errqueue matches a quoted payload by its tag byte, even padded (RFC 4884) or cut', () => {
     for (const seq of [0, 1, 87, 200, 255, 256 + 7]) {
       const payload = udpPayload(seq);
@@ -124,7 +181,7 @@ describe('traceroute on loopback', () => {
     const result = await runCheck(
       spec({ id: 'names', type: 'traceroute', target: 'localhost', mode: 'icmp', resolveNames: true, ipVersion: 4 }),
     );
-    const trace = expectValid(result);
+    const trace = expectValid(result, HOST_ICMP);
     expect(result.success).toBe(true);
     expect(result.metrics.dns_ms).toBeGreaterThanOrEqual(0);
     expect(trace.flows[0]!.hops[0]!.names).toEqual({ '127.0.0.1': 'localhost' });
@@ -241,6 +298,7 @@ describe.skipIf(unavailable !== undefined)(
     const second = new Map<string, CheckResult>();
     let raw: Map<string, CheckResult>;
     let unprivileged: Map<string, CheckResult>;
+    let viaPingSockets: Map<string, CheckResult>;
     const path = [[ADDRESSES.r1], [ADDRESSES.r2], [ADDRESSES.dst]];
 
     const checks = (suffix = '') =>
@@ -284,14 +342,22 @@ describe.skipIf(unavailable !== undefined)(
       dir = tempDir('nop-trace-');
       for (const [id, result] of await runInSrc('a.yaml', checks())) first.set(id, result);
       for (const [id, result] of await runInSrc('b.yaml', checks())) second.set(id, result);
-      // The same udp traces over raw sockets, and a run as nobody (no capabilities at all).
-      const udpOnly = checks().filter((c) => c.mode === 'udp');
-      raw = await runInSrc('raw.yaml', udpOnly, { env: { NOP_TRACEROUTE_METHOD: 'raw' } });
+      // The same udp and tcp traces over raw sockets, and a run as nobody (no capabilities at all).
+      const viaQueue = checks().filter((c) => c.mode !== 'icmp');
+      raw = await runInSrc('raw.yaml', viaQueue, { env: { NOP_TRACEROUTE_METHOD: 'raw' } });
       unprivileged = await runInSrc(
         'nobody.yaml',
-        checks().filter((c) => c.id === 'udp' || c.id === 'udp-flows' || c.id === 'icmp' || c.id === 'tcp'),
+        checks().filter((c) => c.id !== 'short'),
         { uid: NOBODY },
       );
+      // ICMP datagram sockets allowed (as many distributions do): icmp traces need no privileges either.
+      inNetns(chain.src, 'sysctl', '-qw', 'net.ipv4.ping_group_range=0 2147483647');
+      try {
+        const icmpOnly = checks().filter((c) => c.mode === 'icmp');
+        viaPingSockets = await runInSrc('ping.yaml', icmpOnly, { uid: NOBODY });
+      } finally {
+        inNetns(chain.src, 'sysctl', '-qw', 'net.ipv4.ping_group_range=1 0');
+      }
     });
 
     afterAll(() => chain?.destroy());
@@ -341,8 +407,8 @@ describe.skipIf(unavailable !== undefined)(
       expect(first.get('short')!.trace!.fingerprint).not.toBe(prints[0]);
     });
 
-    it('udp: the errqueue and raw methods see the same path, hop by hop and in the fingerprint', () => {
-      for (const id of ['udp', 'udp-flows', 'short']) {
+    it('udp and tcp: the errqueue and raw methods see the same path, hop by hop and in the fingerprint', () => {
+      for (const id of ['udp', 'udp-flows', 'short', 'tcp', 'tcp-flows']) {
         const viaRaw = raw.get(id)!;
         const viaQueue = first.get(id)!;
         const rawTrace = expectValid(viaRaw, 'raw');
@@ -358,21 +424,40 @@ describe.skipIf(unavailable !== undefined)(
       }
     });
 
-    it('without privileges (uid nobody, no capabilities): udp traces via errqueue, raw modes need CAP_NET_RAW', () => {
-      const udp = unprivileged.get('udp')!;
-      const trace = expectValid(udp, 'errqueue');
-      expect(udp.success, udp.error).toBe(true);
-      expect(addressesOf(trace)).toEqual([path.map(([a]) => [a, a, a])]);
-      expect(trace.fingerprint).toBe(first.get('udp')!.trace!.fingerprint);
-      expectAllRttsPositive(trace);
-      const flows = unprivileged.get('udp-flows')!;
-      expect(expectValid(flows, 'errqueue').flows.map((f) => f.reached)).toEqual([true, true]);
-      expect(flows.metrics).toMatchObject({ reached_flows: 2, probes_sent: 18, probes_answered: 18 });
-      for (const mode of ['icmp', 'tcp'])
-        expect(unprivileged.get(mode)!, mode).toMatchObject({
+    it('without privileges (uid nobody, no capabilities): udp and tcp trace via errqueue, icmp needs CAP_NET_RAW', () => {
+      for (const mode of ['udp', 'tcp']) {
+        const result = unprivileged.get(mode)!;
+        const trace = expectValid(result, 'errqueue');
+        expect(result.success, `${mode}: ${result.error}`).toBe(true);
+        expect(addressesOf(trace), mode).toEqual([path.map(([a]) => [a, a, a])]);
+        expect(trace.fingerprint, mode).toBe(first.get(mode)!.trace!.fingerprint);
+        expectAllRttsPositive(trace);
+        const flows = unprivileged.get(`${mode}-flows`)!;
+        expect(
+          expectValid(flows, 'errqueue').flows.map((f) => f.reached),
+          mode,
+        ).toEqual([true, true]);
+        expect(flows.metrics, mode).toMatchObject({ reached_flows: 2, probes_sent: 18, probes_answered: 18 });
+      }
+      for (const id of ['icmp', 'icmp-flows'])
+        expect(unprivileged.get(id)!, id).toMatchObject({
           success: false,
-          error: 'traceroute needs root/CAP_NET_RAW (it reads ICMP on a raw socket)',
+          error:
+            'icmp traceroute needs root/CAP_NET_RAW or net.ipv4.ping_group_range covering this group (udp and tcp modes need neither)',
         });
+    });
+
+    it('icmp without privileges where ping_group_range allows ICMP datagram sockets: errqueue, the path raw sees', () => {
+      for (const id of ['icmp', 'icmp-flows']) {
+        const viaPing = viaPingSockets.get(id)!;
+        const viaRaw = first.get(id)!; // root, ping sockets not allowed in the namespace: raw
+        const trace = expectValid(viaPing, 'errqueue');
+        expect(viaPing.success, `${id}: ${viaPing.error}`).toBe(true);
+        expect(addressesOf(trace), id).toEqual(addressesOf(expectValid(viaRaw, 'raw')));
+        expect(trace.fingerprint, id).toBe(viaRaw.trace!.fingerprint);
+        expect(viaPing.metrics, id).toMatchObject({ probes_sent: viaRaw.metrics.probes_sent, loss_ratio: 0 });
+        expectAllRttsPositive(trace);
+      }
     });
 
     it('maxHops shorter than the path: not reached, hop_count = maxHops, a clear error', () => {
@@ -396,7 +481,9 @@ describe.skipIf(unavailable !== undefined)(
         results = await runInSrc('silent.yaml', [
           { ...silent, id: 'silent-udp', mode: 'udp' },
           { ...silent, id: 'silent-icmp', mode: 'icmp' },
-          { ...silent, id: 'silent-tcp', mode: 'tcp' },
+          // tcp via errqueue sends one probe at a time (see errqueue-socket.ts): 6 silent probes
+          // cost 6 probe timeouts, so a shorter one keeps this run as quick as the others.
+          { ...silent, id: 'silent-tcp', mode: 'tcp', probeTimeout: 500 },
           { ...silent, id: 'cut', mode: 'udp', maxHops: 30, probeTimeout: 5000, timeout: 1500 },
         ]);
       } finally {

@@ -6,6 +6,8 @@ import {
   UDP_TAGS,
   canonical,
   classifyIcmpError,
+  echoKey,
+  echoRequest,
   keys,
   udpLengthOf,
   udpPayload,
@@ -13,13 +15,26 @@ import {
 import type { Answer, Flow, ProbeSockets } from './traceroute-sockets.ts';
 
 /**
- * Traceroute without a raw socket (method "errqueue"), udp mode: one ordinary UDP socket per
- * flow from the nop_errqueue native addon (agents/native/errqueue.c), connected to the
- * destination port (one fixed 5-tuple per flow: Paris), with IP_RECVERR so the kernel hands us
- * every ICMP error about our datagrams on the socket's error queue — the router that sent it,
- * the ICMP type/code and the quoted payload. Both methods send the same datagrams (udpPayload:
- * the probe's tag in its length, for the raw parser, and in its 12th byte, read here from the
- * quoted payload), so they see the same path. Needs no privileges.
+ * Traceroute without a raw socket (method "errqueue"), from the nop_errqueue native addon
+ * (agents/native/errqueue.c). IP_RECVERR makes the kernel hand us every ICMP error about our
+ * packets on the socket's error queue — the router that sent it, the ICMP type/code and the
+ * quoted payload. Needs no privileges.
+ *
+ * udp: one ordinary UDP socket per flow, connected to the destination port (one fixed 5-tuple
+ * per flow: Paris). Both methods send the same datagrams (udpPayload: the probe's tag in its
+ * length, for the raw parser, and in its 12th byte, read here from the quoted payload), so they
+ * see the same path.
+ *
+ * icmp: one ICMP datagram ("ping") socket per flow, where net.ipv4.ping_group_range lets this
+ * process open one (pingSocketsAllowed): the kernel gives it an identifier of its own (the flow
+ * id, kept for the whole trace) and sets the checksum, which echoRequest keeps constant (Paris);
+ * ICMP errors quoting our echoes come from the error queue, echo replies from the normal queue.
+ *
+ * tcp: one TCP socket per probe, its TTL set before connect(): the SYN is the probe, the
+ * destination's SYN-ACK or RST the reply (the addon then aborts the connection: a RST, no
+ * TIME-WAIT). Every probe of a flow is bound to the flow's source port (Paris), and the kernel
+ * allows one connection per 4-tuple, so a flow's probes go one at a time (Flow.serial): a silent
+ * hop costs probeTimeout per probe instead of per window of TTLs. Flows still run side by side.
  */
 
 /** What the addon hands back per message (see native/errqueue.c). */
@@ -39,20 +54,36 @@ interface NativeEvent {
 }
 
 interface NativeModule {
+  /** udp: a UDP socket connected to address:port; icmp: a ping socket (port 0), localPort = its identifier */
   open(
     family: 4 | 6,
     address: string,
     port: number,
     onEvents: (error: Error | null, events: NativeEvent[]) => void,
+    protocol?: 'udp' | 'icmp',
   ): { handle: object; localPort: number };
   /** returns the send time, ns since the socket's epoch; throws an Error with an errno `code` */
   send(handle: object, ttl: number, payload: Buffer): number;
+  /**
+   * One TCP SYN with this TTL from `localPort` (0: the kernel picks). One event follows (a
+   * router's ICMP error, or the destination's SYN-ACK = type 0 / RST = type 1), or none.
+   */
+  connectTcp(
+    family: 4 | 6,
+    address: string,
+    port: number,
+    localPort: number,
+    ttl: number,
+    onEvents: (error: Error | null, events: NativeEvent[]) => void,
+  ): { handle: object; localPort: number; sentNs: number };
   close(handle: object): void;
 }
 
 const ADDON_PATH = '../../native/build/Release/nop_errqueue.node';
 const SO_EE_ORIGIN_ICMP = 2;
 const SO_EE_ORIGIN_ICMP6 = 3;
+/** connectTcp's non-error events: the destination accepted (SYN-ACK) or refused (RST). */
+const TCP_SYN_ACK = 0;
 
 let nativeModule: NativeModule | undefined;
 let loadError: string | undefined;
@@ -89,7 +120,10 @@ export class ErrqueueSockets implements ProbeSockets {
   private readonly flows: Flow[] = [];
   private closed = false;
 
+  private flowCount = 0;
+
   constructor(
+    readonly mode: 'udp' | 'tcp' | 'icmp',
     readonly family: 4 | 6,
     readonly destination: string,
     readonly destPort: number,
@@ -104,7 +138,7 @@ export class ErrqueueSockets implements ProbeSockets {
   }
 
   openFlow(): Promise<Flow> {
-    const flow = this.udpFlow();
+    const flow = this.mode === 'tcp' ? this.tcpFlow() : this.mode === 'icmp' ? this.icmpFlow() : this.udpFlow();
     this.flows.push(flow);
     return Promise.resolve(flow);
   }
@@ -113,6 +147,110 @@ export class ErrqueueSockets implements ProbeSockets {
     if (this.closed) return;
     this.closed = true;
     for (const flow of this.flows) flow.close();
+  }
+
+  /** What an ICMP error on the queue says, or undefined when it is not about the path. */
+  private classify(event: NativeEvent): Pick<Answer, 'kind' | 'words' | 'from'> | undefined {
+    if (event.origin !== SO_EE_ORIGIN_ICMP && event.origin !== SO_EE_ORIGIN_ICMP6) return undefined;
+    const classified = classifyIcmpError(this.family, event.type, event.code);
+    if (!classified || event.from === '') return undefined;
+    return { ...classified, from: canonical(event.from) };
+  }
+
+  private icmpFlow(): Flow {
+    const { family, native } = this;
+    const sent = new Map<string, { hr: bigint; ns: number }>(); // when each probe left (hrtime, addon's clock)
+    const opened = native.open(
+      family,
+      this.destination,
+      0,
+      (error, events) => {
+        if (error) {
+          if (!this.closed) this.onError(`ICMP socket error: ${describeError(error)}`);
+          return;
+        }
+        for (const event of events) {
+          const data = event.data ?? Buffer.alloc(0);
+          const said = event.error
+            ? this.classify(event)
+            : { kind: 'reply' as const, words: 'echo reply', from: canonical(event.from) };
+          const key = echoKey(family, data, event.error ? 'request' : 'reply');
+          const when = key === undefined ? undefined : sent.get(key);
+          if (!said || key === undefined || !when) continue;
+          this.deliver({ key, ...said, receivedAt: when.hr + BigInt(Math.round(event.rxNs - when.ns)) });
+        }
+      },
+      'icmp',
+    );
+    const identifier = opened.localPort; // the kernel's, fixed for the socket: the flow id
+    let open = true;
+    return {
+      keyOf: (seq) => keys.icmp(identifier, seq),
+      send: (seq, ttl, onWire) => {
+        try {
+          const key = keys.icmp(identifier, seq);
+          const echo = echoRequest(family, identifier, seq);
+          onWire();
+          const hr = process.hrtime.bigint();
+          sent.set(key, { hr, ns: native.send(opened.handle, ttl, echo) });
+          return Promise.resolve();
+        } catch (error) {
+          return Promise.reject(error as Error);
+        }
+      },
+      close: () => {
+        if (!open) return;
+        open = false;
+        native.close(opened.handle);
+      },
+    };
+  }
+
+  private tcpFlow(): Flow {
+    const { family, destination, destPort, native } = this;
+    const flowNo = ++this.flowCount;
+    let localPort = 0; // the kernel picks it for the first probe; every later one binds to it
+    let current: object | undefined; // the socket of the probe in flight
+    let open = true;
+    const closeCurrent = () => {
+      if (current) native.close(current);
+      current = undefined;
+    };
+    const keyOf = (seq: number) => `q${flowNo}:${seq}`;
+    return {
+      serial: true,
+      keyOf,
+      send: (seq, ttl, onWire) => {
+        try {
+          closeCurrent(); // answered already, or given up on by the prober
+          const key = keyOf(seq);
+          onWire();
+          const hr = process.hrtime.bigint();
+          const probe = native.connectTcp(family, destination, destPort, localPort, ttl, (error, events) => {
+            if (error) {
+              if (!this.closed) this.onError(`TCP probe failed: ${describeError(error)}`);
+              return;
+            }
+            for (const event of events) {
+              const said = event.error
+                ? this.classify(event)
+                : { kind: 'reply' as const, words: event.type === TCP_SYN_ACK ? 'SYN-ACK' : 'RST', from: destination };
+              if (said) this.deliver({ key, ...said, receivedAt: hr + BigInt(Math.round(event.rxNs - probe.sentNs)) });
+            }
+          });
+          localPort = probe.localPort;
+          current = probe.handle;
+          return Promise.resolve();
+        } catch (error) {
+          return Promise.reject(error as Error);
+        }
+      },
+      close: () => {
+        if (!open) return;
+        open = false;
+        closeCurrent();
+      },
+    };
   }
 
   private udpFlow(): Flow {
@@ -134,11 +272,9 @@ export class ErrqueueSockets implements ProbeSockets {
       let words: string;
       let from: string;
       if (event.error) {
-        if (event.origin !== SO_EE_ORIGIN_ICMP && event.origin !== SO_EE_ORIGIN_ICMP6) return undefined;
-        const classified = classifyIcmpError(family, event.type, event.code);
-        if (!classified || event.from === '' || length === undefined) return undefined;
-        ({ kind, words } = classified);
-        from = canonical(event.from);
+        const said = this.classify(event);
+        if (!said || length === undefined) return undefined;
+        ({ kind, words, from } = said);
       } else {
         // A UDP reply from the destination: our probe echoed back, or else it answers the oldest one.
         kind = 'reply';
@@ -188,4 +324,29 @@ export class ErrqueueSockets implements ProbeSockets {
       },
     };
   }
+}
+
+/** ICMP datagram sockets this process may open, per family, as last found (and when). */
+const pingChecked = new Map<4 | 6, { allowed: boolean; at: number }>();
+/** How long an answer stands: ping_group_range is a sysctl an administrator may change. */
+const PING_CHECK_TTL_MS = 60_000;
+
+/**
+ * Whether this process may open an ICMP datagram ("ping") socket: net.ipv4.ping_group_range
+ * (per network namespace, and for IPv6 too) covers its group. Found by opening one.
+ */
+export function pingSocketsAllowed(family: 4 | 6): boolean {
+  const native = loadErrqueue();
+  if (!native) return false;
+  const known = pingChecked.get(family);
+  if (known && Date.now() - known.at < PING_CHECK_TTL_MS) return known.allowed;
+  let allowed = false;
+  try {
+    native.close(native.open(family, family === 4 ? '127.0.0.1' : '::1', 0, () => undefined, 'icmp').handle);
+    allowed = true;
+  } catch {
+    // EACCES (not in ping_group_range), or no IPv6: raw sockets then
+  }
+  pingChecked.set(family, { allowed, at: Date.now() });
+  return allowed;
 }

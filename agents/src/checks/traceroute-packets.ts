@@ -182,6 +182,17 @@ export function classifyIcmpError(
 }
 
 /**
+ * The key of an ICMP echo header as an ICMP datagram ("ping") socket hands it over, without the
+ * IP header: an echo reply to us, or one of our echo requests quoted by an ICMP error.
+ */
+export function echoKey(family: 4 | 6, icmp: Buffer, want: 'request' | 'reply'): string | undefined {
+  const kind = family === 4 ? V4 : V6;
+  const type = want === 'request' ? kind.echoRequest : kind.echoReply;
+  if (icmp.length < ICMP_HEADER_BYTES || icmp[0] !== type) return undefined;
+  return keys.icmp(icmp.readUInt16BE(4), icmp.readUInt16BE(6));
+}
+
+/**
  * Reads one message of the raw ICMP socket: an echo reply to one of our echoes, or an ICMP error
  * quoting one of our probes (UDP datagram, TCP SYN, echo request) sent to `destination`.
  * IPv4 raw sockets hand over the IP header too; ICMPv6 ones start at the ICMP header.

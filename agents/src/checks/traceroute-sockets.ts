@@ -24,6 +24,8 @@ import {
  */
 
 export const TRACEROUTE_PERMISSION_MESSAGE = 'traceroute needs root/CAP_NET_RAW (it reads ICMP on a raw socket)';
+export const ICMP_TRACEROUTE_PERMISSION_MESSAGE =
+  'icmp traceroute needs root/CAP_NET_RAW or net.ipv4.ping_group_range covering this group (udp and tcp modes need neither)';
 
 interface RawSocket extends Socket {
   setOption(level: number, option: number, value: number): void;
@@ -55,6 +57,8 @@ export interface Answer extends ParsedAnswer {
 
 /** One flow: a fixed flow id; `send` puts one probe with this TTL on the wire. */
 export interface Flow {
+  /** one probe in flight at a time: send the next only once the last is answered or lost */
+  readonly serial?: boolean;
   /** the key answers to probe number `seq` of this flow will carry */
   keyOf(seq: number): string;
   /** resolves once handed to the kernel; `onWire` marks the moment (for the RTT) */

@@ -6,8 +6,15 @@ import { describeError } from './errors.ts';
 import { type Prober, beginRun, msSince, round3, runSignal } from './result.ts';
 import { isValidHost, resolveAddress, stripBrackets } from './target.ts';
 import { canonical } from './traceroute-packets.ts';
-import { ErrqueueSockets, errqueueUnavailable } from './errqueue-socket.ts';
-import { type Answer, type Flow, type ProbeSockets, TraceSockets } from './traceroute-sockets.ts';
+import { ErrqueueSockets, errqueueUnavailable, pingSocketsAllowed } from './errqueue-socket.ts';
+import {
+  type Answer,
+  type Flow,
+  ICMP_TRACEROUTE_PERMISSION_MESSAGE,
+  type ProbeSockets,
+  TRACEROUTE_PERMISSION_MESSAGE,
+  TraceSockets,
+} from './traceroute-sockets.ts';
 
 type TracerouteSpec = Extract<CheckSpec, { type: 'traceroute' }>;
 type FlowTrace = TraceDetails['flows'][number];
@@ -34,10 +41,11 @@ interface Pending {
 }
 
 /**
- * Paris traceroute, udp over ordinary sockets and their error queue (method "errqueue", no
- * privileges) when the addon is built, otherwise over raw sockets (method "raw"): every flow keeps one flow id for the whole
- * trace (udp/tcp: same ports, icmp: same identifier and checksum), TTLs go out in a window of
- * TTL_WINDOW, `probesPerHop` probes per TTL, until the destination answers or `maxHops`.
+ * Paris traceroute, udp and tcp over ordinary sockets and their error queue (method "errqueue", no
+ * privileges) when the addon is built, otherwise over raw sockets (method "raw"): every flow keeps
+ * one flow id for the whole trace (udp/tcp: same ports, icmp: same identifier and checksum), TTLs
+ * go out in a window of TTL_WINDOW (one probe at a time for a serial flow: tcp via errqueue),
+ * `probesPerHop` probes per TTL, until the destination answers or `maxHops`.
  * Headline = median RTT of the destination's answers; success = at least one flow reached it.
  */
 export const traceroute: Prober<TracerouteSpec> = async (spec, outer) => {
@@ -74,15 +82,18 @@ export const traceroute: Prober<TracerouteSpec> = async (spec, outer) => {
       });
     };
     const onError = (message: string) => (socketError ??= message);
-    const method = methodFor(spec.mode);
+    const method = methodFor(spec.mode, family);
     try {
       sockets =
         method === 'errqueue'
-          ? new ErrqueueSockets(family, destination, port, spec.probeTimeout, deliver, onError)
+          ? new ErrqueueSockets(spec.mode, family, destination, port, spec.probeTimeout, deliver, onError)
           : new TraceSockets(spec.mode, family, destination, port, deliver, onError);
     } catch (error) {
-      const why = spec.mode === 'udp' ? errqueueUnavailable() : undefined;
-      return run.fail(`${(error as Error).message}${why ? `; no errqueue method either: ${why}` : ''}`);
+      const why = errqueueUnavailable();
+      let message = (error as Error).message;
+      if (message === TRACEROUTE_PERMISSION_MESSAGE && spec.mode === 'icmp' && !why)
+        message = ICMP_TRACEROUTE_PERMISSION_MESSAGE; // raw only because ping sockets are not allowed
+      return run.fail(`${message}${why ? `; no errqueue method either: ${why}` : ''}`);
     }
 
     // The timeout or the agent stopping: every probe still waiting counts as lost, now.
@@ -152,13 +163,15 @@ export const traceroute: Prober<TracerouteSpec> = async (spec, outer) => {
 };
 
 /**
- * How a mode's probes are sent: udp on an ordinary socket reading ICMP errors from its error
- * queue (no privileges) when the nop_errqueue addon is built, else (and always for icmp and tcp)
- * on raw sockets. NOP_TRACEROUTE_METHOD=raw forces raw sockets (to compare both methods).
+ * How a mode's probes are sent: on ordinary sockets reading ICMP errors from their error queue
+ * (no privileges, and no raw socket copying every packet of the host to us) when the
+ * nop_errqueue addon is built — udp and tcp always, icmp where ping_group_range allows ICMP
+ * datagram sockets — else on raw sockets. NOP_TRACEROUTE_METHOD=raw forces raw sockets (to
+ * compare both methods).
  */
-export function methodFor(mode: TracerouteSpec['mode']): TraceDetails['method'] {
-  if (mode !== 'udp' || process.env.NOP_TRACEROUTE_METHOD === 'raw') return 'raw';
-  return errqueueUnavailable() === undefined ? 'errqueue' : 'raw';
+export function methodFor(mode: TracerouteSpec['mode'], family: 4 | 6): TraceDetails['method'] {
+  if (process.env.NOP_TRACEROUTE_METHOD === 'raw' || errqueueUnavailable() !== undefined) return 'raw';
+  return mode !== 'icmp' || pingSocketsAllowed(family) ? 'errqueue' : 'raw';
 }
 
 /** Why a flow stopped short: a dead end that answered (address) or a probe that could not be sent. */
@@ -192,12 +205,15 @@ async function traceFlow(
   };
 
   // One probe per event-loop turn: answers to earlier probes are read (and timed) between sends.
+  // A serial flow also waits for the previous probe's outcome.
   let gate: Promise<void> = Promise.resolve();
+  let lastOutcome: Promise<unknown> = Promise.resolve();
   const probe = (ttl: number, cancelled: { value: boolean }): Promise<ProbeOutcome> => {
     const probeSeq = seq++;
     const key = flow.keyOf(probeSeq);
     pending.get(key)?.settle({ address: null, rttMs: null }); // a tag reused after wrapping
-    return new Promise<ProbeOutcome>((resolve) => {
+    const previous = lastOutcome;
+    const outcome = new Promise<ProbeOutcome>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const lost = () => settle({ address: null, rttMs: null });
       const entry: Pending = {
@@ -219,6 +235,7 @@ async function traceFlow(
       }
       pending.set(key, entry);
       gate = gate
+        .then(() => (flow.serial ? previous : undefined))
         .then(() => new Promise<void>((next) => setImmediate(next)))
         .then(() => {
           if (pending.get(key) !== entry) return; // cancelled, or the run was aborted
@@ -232,6 +249,8 @@ async function traceFlow(
             });
         });
     });
+    lastOutcome = outcome;
+    return outcome;
   };
 
   const hop = async (ttl: number) => {
