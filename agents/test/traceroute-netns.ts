@@ -7,14 +7,22 @@ import { type RunOutput, agentEnv } from './helpers.ts';
  * A chain of network namespaces as a tiny routed network, made (and removed) by a test:
  *
  *   src 10.201.1.1 ── 10.201.1.2 r1 10.201.2.1 ── 10.201.2.2 r2 10.201.3.1 ── 10.201.3.2 dst
+ *       fd00:201:1::1 ─ fd00:201:1::2  fd00:201:2::1 ─ fd00:201:2::2  fd00:201:3::1 ─ fd00:201:3::2
  *
- * r1 and r2 forward; every namespace answers ICMP without rate limit. The addresses exist only
- * inside these namespaces, and src has routes to 10.201.0.0/16 only: probes cannot leave them.
+ * r1 and r2 forward both families; every namespace answers ICMP/ICMPv6 without rate limit. The
+ * addresses exist only inside these namespaces, and src has routes to 10.201.0.0/16 and
+ * fd00:201::/32 only (no default route): probes cannot leave them.
  * Namespace names are nopt-<pid>-<random>-<role>, so a later run can remove a crashed run's.
  */
 
 export const PREFIX = 'nopt-';
 export const ADDRESSES = { src: '10.201.1.1', r1: '10.201.1.2', r2: '10.201.2.2', dst: '10.201.3.2' } as const;
+export const ADDRESSES6 = {
+  src: 'fd00:201:1::1',
+  r1: 'fd00:201:1::2',
+  r2: 'fd00:201:2::2',
+  dst: 'fd00:201:3::2',
+} as const;
 
 function ip(...args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -62,6 +70,11 @@ export function removeStaleNetns(): void {
   }
 }
 
+function macOf(ns: string, dev: string): string {
+  const [link] = JSON.parse(ip('-n', ns, '-j', 'link', 'show', 'dev', dev)) as { address: string }[];
+  return link!.address;
+}
+
 export interface Chain {
   src: string;
   r1: string;
@@ -88,29 +101,49 @@ export function createChain(): Chain {
     for (const name of Object.values(ns)) {
       ip('netns', 'add', name);
       ip('-n', name, 'link', 'set', 'lo', 'up');
-      inNetns(name, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0');
+      inNetns(name, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0');
     }
     const links: [string, string, string, string, string, string][] = [
-      // namespace, device, address, peer namespace, peer device, peer address
-      [ns.src, 's0', '10.201.1.1/30', ns.r1, 'a0', '10.201.1.2/30'],
-      [ns.r1, 'a1', '10.201.2.1/30', ns.r2, 'b0', '10.201.2.2/30'],
-      [ns.r2, 'b1', '10.201.3.1/30', ns.dst, 'd0', '10.201.3.2/30'],
+      // namespace, device (host .1/::1), peer namespace, peer device (.2/::2), IPv4 /30 and IPv6 /64 prefixes
+      [ns.src, 's0', ns.r1, 'a0', '10.201.1', 'fd00:201:1:'],
+      [ns.r1, 'a1', ns.r2, 'b0', '10.201.2', 'fd00:201:2:'],
+      [ns.r2, 'b1', ns.dst, 'd0', '10.201.3', 'fd00:201:3:'],
     ];
-    for (const [a, devA, addrA, b, devB, addrB] of links) {
+    for (const [a, devA, b, devB, v4, v6] of links) {
       ip('link', 'add', devA, 'netns', a, 'type', 'veth', 'peer', 'name', devB, 'netns', b);
-      for (const [name, dev, addr] of [
-        [a, devA, addrA],
-        [b, devB, addrB],
+      for (const [name, dev, host] of [
+        [a, devA, 1],
+        [b, devB, 2],
       ] as const) {
-        ip('-n', name, 'addr', 'add', addr, 'dev', dev);
+        ip('-n', name, 'addr', 'add', `${v4}.${host}/30`, 'dev', dev);
+        // nodad: usable at once (duplicate address detection would hold it back ~1 s)
+        ip('-n', name, 'addr', 'add', `${v6}:${host}/64`, 'dev', dev, 'nodad');
         ip('-n', name, 'link', 'set', dev, 'up');
       }
+      // Permanent neighbour entries: a first burst of probes never waits on (nor is dropped by)
+      // ARP/NDP resolution, which fresh IPv6 neighbours showed as silent hops on the first trace.
+      for (const [name, dev, peer, peerDev, host] of [
+        [a, devA, b, devB, 2],
+        [b, devB, a, devA, 1],
+      ] as const) {
+        const mac = macOf(peer, peerDev);
+        for (const address of [`${v4}.${host}`, `${v6}:${host}`])
+          ip('-n', name, 'neigh', 'replace', address, 'lladdr', mac, 'dev', dev, 'nud', 'permanent');
+      }
     }
-    for (const router of [ns.r1, ns.r2]) inNetns(router, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
-    ip('-n', ns.src, 'route', 'add', '10.201.0.0/16', 'via', '10.201.1.2');
-    ip('-n', ns.r1, 'route', 'add', '10.201.3.0/24', 'via', '10.201.2.2');
-    ip('-n', ns.r2, 'route', 'add', '10.201.1.0/24', 'via', '10.201.2.1');
-    ip('-n', ns.dst, 'route', 'add', '10.201.0.0/16', 'via', '10.201.3.1');
+    for (const router of [ns.r1, ns.r2])
+      inNetns(router, 'sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1');
+    const routes: [string, string, string][] = [
+      [ns.src, '10.201.0.0/16', '10.201.1.2'],
+      [ns.r1, '10.201.3.0/24', '10.201.2.2'],
+      [ns.r2, '10.201.1.0/24', '10.201.2.1'],
+      [ns.dst, '10.201.0.0/16', '10.201.3.1'],
+      [ns.src, 'fd00:201::/32', 'fd00:201:1::2'],
+      [ns.r1, 'fd00:201:3::/64', 'fd00:201:2::2'],
+      [ns.r2, 'fd00:201:1::/64', 'fd00:201:2::1'],
+      [ns.dst, 'fd00:201::/32', 'fd00:201:3::1'],
+    ];
+    for (const [name, prefix, via] of routes) ip('-n', name, 'route', 'add', prefix, 'via', via);
   } catch (error) {
     chain.destroy();
     throw error;

@@ -14,6 +14,7 @@ import { spec, tempDir, writeFile } from './helpers.ts';
 import { freePort } from './local-peers.ts';
 import {
   ADDRESSES,
+  ADDRESSES6,
   type Chain,
   createChain,
   NOBODY,
@@ -310,6 +311,9 @@ describe.skipIf(unavailable !== undefined)(
         { id: 'icmp-flows', mode: 'icmp', flows: 2 },
         { id: 'tcp-flows', mode: 'tcp', flows: 2 },
         { id: 'short', mode: 'udp', maxHops: 2 },
+        { id: 'udp6', mode: 'udp', target: ADDRESSES6.dst },
+        { id: 'icmp6', mode: 'icmp', target: ADDRESSES6.dst },
+        { id: 'tcp6', mode: 'tcp', target: ADDRESSES6.dst },
       ].map((c) => ({
         type: 'traceroute',
         target: ADDRESSES.dst,
@@ -385,6 +389,19 @@ describe.skipIf(unavailable !== undefined)(
         expect(result.durationMs).toBe(destRtts[1]);
       });
 
+    it('IPv6: every mode finds r1, r2 in order, then reaches dst', () => {
+      const path6 = [ADDRESSES6.r1, ADDRESSES6.r2, ADDRESSES6.dst];
+      for (const mode of ['udp', 'icmp', 'tcp'] as const) {
+        const result = first.get(`${mode}6`)!;
+        const trace = expectValid(result);
+        expect(result.success, `${mode}: ${result.error}`).toBe(true);
+        expect(trace.destination).toBe(ADDRESSES6.dst);
+        expect(addressesOf(trace), mode).toEqual([path6.map((a) => [a, a, a])]);
+        expectAllRttsPositive(trace);
+        expect(result.metrics, mode).toMatchObject({ hop_count: 3, probes_sent: 9, probes_answered: 9 });
+      }
+    });
+
     for (const mode of ['udp', 'icmp', 'tcp'] as const)
       it(`${mode}: flows: 2 traces twice, both flows reach dst`, () => {
         const result = first.get(`${mode}-flows`)!;
@@ -408,7 +425,7 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('udp and tcp: the errqueue and raw methods see the same path, hop by hop and in the fingerprint', () => {
-      for (const id of ['udp', 'udp-flows', 'short', 'tcp', 'tcp-flows']) {
+      for (const id of ['udp', 'udp-flows', 'short', 'tcp', 'tcp-flows', 'udp6', 'tcp6']) {
         const viaRaw = raw.get(id)!;
         const viaQueue = first.get(id)!;
         const rawTrace = expectValid(viaRaw, 'raw');
@@ -425,13 +442,14 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('without privileges (uid nobody, no capabilities): udp and tcp trace via errqueue, icmp needs CAP_NET_RAW', () => {
-      for (const mode of ['udp', 'tcp']) {
+      for (const mode of ['udp', 'tcp', 'udp6', 'tcp6']) {
         const result = unprivileged.get(mode)!;
         const trace = expectValid(result, 'errqueue');
         expect(result.success, `${mode}: ${result.error}`).toBe(true);
-        expect(addressesOf(trace), mode).toEqual([path.map(([a]) => [a, a, a])]);
+        expect(addressesOf(trace), mode).toEqual(addressesOf(first.get(mode)!.trace!));
         expect(trace.fingerprint, mode).toBe(first.get(mode)!.trace!.fingerprint);
         expectAllRttsPositive(trace);
+        if (mode.endsWith('6')) continue;
         const flows = unprivileged.get(`${mode}-flows`)!;
         expect(
           expectValid(flows, 'errqueue').flows.map((f) => f.reached),
@@ -439,7 +457,7 @@ describe.skipIf(unavailable !== undefined)(
         ).toEqual([true, true]);
         expect(flows.metrics, mode).toMatchObject({ reached_flows: 2, probes_sent: 18, probes_answered: 18 });
       }
-      for (const id of ['icmp', 'icmp-flows'])
+      for (const id of ['icmp', 'icmp-flows', 'icmp6'])
         expect(unprivileged.get(id)!, id).toMatchObject({
           success: false,
           error:
@@ -448,7 +466,7 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('icmp without privileges where ping_group_range allows ICMP datagram sockets: errqueue, the path raw sees', () => {
-      for (const id of ['icmp', 'icmp-flows']) {
+      for (const id of ['icmp', 'icmp-flows', 'icmp6']) {
         const viaPing = viaPingSockets.get(id)!;
         const viaRaw = first.get(id)!; // root, ping sockets not allowed in the namespace: raw
         const trace = expectValid(viaPing, 'errqueue');
