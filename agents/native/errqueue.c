@@ -438,6 +438,12 @@ static napi_value wrap_socket(napi_env env, int fd, int family, int tcp, int64_t
   return result;
 }
 
+/* ICMP errors about our packets on the error queue, and the kernel's receive time on every message. */
+static int set_recverr(int fd, int family) {
+  if (set_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) != 0) return -1;
+  return family == 4 ? set_int(fd, IPPROTO_IP, IP_RECVERR, 1) : set_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1);
+}
+
 /* Whole seconds of CLOCK_REALTIME now: a new socket's epoch. */
 static int epoch_now(int64_t *epoch_s) {
   struct timespec now;
@@ -480,12 +486,10 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   const char *what = "";
   int err = 0;
   int64_t epoch_s = 0;
-  TRY("SO_TIMESTAMPNS", set_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1));
+  TRY("IP_RECVERR and SO_TIMESTAMPNS", set_recverr(fd, family));
   if (family == 4) {
-    TRY("IP_RECVERR", set_int(fd, IPPROTO_IP, IP_RECVERR, 1));
     TRY("IP_MTU_DISCOVER", set_int(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT));
   } else {
-    TRY("IPV6_RECVERR", set_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1));
     TRY("IPV6_MTU_DISCOVER", set_int(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DONT));
   }
   /* connect() binds a kernel-chosen local port (icmp: the identifier): the flow's fixed id. */
@@ -535,14 +539,12 @@ static napi_value js_connect_tcp(napi_env env, napi_callback_info info) {
   struct timespec sent;
   /* SO_REUSEADDR: the flow's previous probe may still hold the port (disconnected, not closed). */
   TRY("SO_REUSEADDR", set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1));
-  TRY("SO_TIMESTAMPNS", set_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1));
+  TRY("IP_RECVERR and SO_TIMESTAMPNS", set_recverr(fd, family));
   /* One SYN retransmission at most (after the 1 s initial RTO) when a probe waits that long. */
   TRY("TCP_SYNCNT", set_int(fd, IPPROTO_TCP, TCP_SYNCNT, 1));
   if (family == 4) {
-    TRY("IP_RECVERR", set_int(fd, IPPROTO_IP, IP_RECVERR, 1));
     TRY("IP_TTL", set_int(fd, IPPROTO_IP, IP_TTL, ttl));
   } else {
-    TRY("IPV6_RECVERR", set_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1));
     TRY("IPV6_UNICAST_HOPS", set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl));
     /* Flow label 0 for every probe: an automatic one is random per socket, which would give each
      * probe of the flow a different label to hash on (not Paris). */

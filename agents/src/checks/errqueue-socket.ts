@@ -159,7 +159,7 @@ export class ErrqueueSockets implements ProbeSockets {
 
   private icmpFlow(): Flow {
     const { family, native } = this;
-    const sent = new Map<string, { hr: bigint; ns: number }>(); // when each probe left (hrtime, addon's clock)
+    const sent = new Map<string, SendTime>();
     const opened = native.open(
       family,
       this.destination,
@@ -177,32 +177,24 @@ export class ErrqueueSockets implements ProbeSockets {
           const key = echoKey(family, data, event.error ? 'request' : 'reply');
           const when = key === undefined ? undefined : sent.get(key);
           if (!said || key === undefined || !when) continue;
-          this.deliver({ key, ...said, receivedAt: when.hr + BigInt(Math.round(event.rxNs - when.ns)) });
+          this.deliver({ key, ...said, receivedAt: receivedAt(when, event.rxNs) });
         }
       },
       'icmp',
     );
     const identifier = opened.localPort; // the kernel's, fixed for the socket: the flow id
-    let open = true;
     return {
       keyOf: (seq) => keys.icmp(identifier, seq),
-      send: (seq, ttl, onWire) => {
-        try {
-          const key = keys.icmp(identifier, seq);
+      send: (seq, ttl, onWire) =>
+        attempt(() => {
           const echo = echoRequest(family, identifier, seq);
           onWire();
-          const hr = process.hrtime.bigint();
-          sent.set(key, { hr, ns: native.send(opened.handle, ttl, echo) });
-          return Promise.resolve();
-        } catch (error) {
-          return Promise.reject(error as Error);
-        }
-      },
-      close: () => {
-        if (!open) return;
-        open = false;
-        native.close(opened.handle);
-      },
+          sent.set(
+            keys.icmp(identifier, seq),
+            sendTimed(() => native.send(opened.handle, ttl, echo)),
+          );
+        }),
+      close: closeOnce(native, opened.handle),
     };
   }
 
@@ -220,8 +212,8 @@ export class ErrqueueSockets implements ProbeSockets {
     return {
       serial: true,
       keyOf,
-      send: (seq, ttl, onWire) => {
-        try {
+      send: (seq, ttl, onWire) =>
+        attempt(() => {
           closeCurrent(); // answered already, or given up on by the prober
           const key = keyOf(seq);
           onWire();
@@ -235,16 +227,12 @@ export class ErrqueueSockets implements ProbeSockets {
               const said = event.error
                 ? this.classify(event)
                 : { kind: 'reply' as const, words: event.type === TCP_SYN_ACK ? 'SYN-ACK' : 'RST', from: destination };
-              if (said) this.deliver({ key, ...said, receivedAt: hr + BigInt(Math.round(event.rxNs - probe.sentNs)) });
+              if (said) this.deliver({ key, ...said, receivedAt: receivedAt({ hr, ns: probe.sentNs }, event.rxNs) });
             }
           });
           localPort = probe.localPort;
           current = probe.handle;
-          return Promise.resolve();
-        } catch (error) {
-          return Promise.reject(error as Error);
-        }
-      },
+        }),
       close: () => {
         if (!open) return;
         open = false;
@@ -255,8 +243,7 @@ export class ErrqueueSockets implements ProbeSockets {
 
   private udpFlow(): Flow {
     const { family, destination, destPort, native } = this;
-    // When each probe left: hrtime (the clock of the prober's RTTs) and the addon's send time.
-    const sent = new Map<string, { hr: bigint; ns: number }>();
+    const sent = new Map<string, SendTime>();
     // Probes not answered yet, oldest first: a reply that does not echo our payload answers the oldest.
     let outstanding: { key: string; hr: bigint }[] = [];
     const oldestOutstanding = (): string | undefined => {
@@ -285,8 +272,7 @@ export class ErrqueueSockets implements ProbeSockets {
       if (key === undefined) return undefined;
       if (length !== undefined) outstanding = outstanding.filter((o) => o.key !== key);
       const when = sent.get(key);
-      const receivedAt = when ? when.hr + BigInt(Math.round(event.rxNs - when.ns)) : process.hrtime.bigint();
-      return { key, kind, words, from, receivedAt };
+      return { key, kind, words, from, receivedAt: when ? receivedAt(when, event.rxNs) : process.hrtime.bigint() };
     };
     const opened = native.open(family, destination, destPort, (error, events) => {
       if (error) {
@@ -299,31 +285,56 @@ export class ErrqueueSockets implements ProbeSockets {
       }
     });
     localPort = opened.localPort;
-    let open = true;
     return {
       keyOf: (seq) => keys.udp(localPort, destPort, udpLengthOf(seq)),
-      send: (seq, ttl, onWire) => {
-        try {
+      send: (seq, ttl, onWire) =>
+        attempt(() => {
           const key = keys.udp(localPort, destPort, udpLengthOf(seq));
           const payload = udpPayload(seq);
           onWire();
-          const hr = process.hrtime.bigint();
-          const ns = native.send(opened.handle, ttl, payload);
-          sent.set(key, { hr, ns });
+          const when = sendTimed(() => native.send(opened.handle, ttl, payload));
+          sent.set(key, when);
           outstanding = outstanding.filter((o) => o.key !== key); // a tag reused after wrapping
-          outstanding.push({ key, hr });
-          return Promise.resolve();
-        } catch (error) {
-          return Promise.reject(error as Error);
-        }
-      },
-      close: () => {
-        if (!open) return;
-        open = false;
-        native.close(opened.handle);
-      },
+          outstanding.push({ key, hr: when.hr });
+        }),
+      close: closeOnce(native, opened.handle),
     };
   }
+}
+
+/** When a probe left, on both clocks: hrtime (the prober's RTTs) and the addon's (ns since the socket's epoch). */
+interface SendTime {
+  hr: bigint;
+  ns: number;
+}
+
+/** Sends (the addon returns its send time) and records hrtime just before. */
+function sendTimed(send: () => number): SendTime {
+  const hr = process.hrtime.bigint();
+  return { hr, ns: send() };
+}
+
+/** An answer's arrival on the prober's clock: the send's hrtime plus the kernel's receive − send time. */
+function receivedAt(sent: SendTime, rxNs: number): bigint {
+  return sent.hr + BigInt(Math.round(rxNs - sent.ns));
+}
+
+/** Flow.send's contract: a rejected promise, not a throw, when the probe cannot be sent. */
+function attempt(send: () => void): Promise<void> {
+  try {
+    send();
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+function closeOnce(native: NativeModule, handle: object): () => void {
+  let open = true;
+  return () => {
+    if (open) native.close(handle);
+    open = false;
+  };
 }
 
 /** ICMP datagram sockets this process may open, per family, as last found (and when). */
