@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const run = promisify(execFile);
 const COMPOSE_FILE = fileURLToPath(new URL('./docker-compose.dev.yml', import.meta.url));
@@ -20,6 +21,16 @@ describe('deploy/docker-compose.dev.yml', () => {
       'pushgateway',
       'redis',
     ]);
+  });
+
+  it('runs the agent without root or capabilities, ping sockets opened by sysctl instead', async () => {
+    const { stdout } = await compose(['--profile', 'agent', 'config'], { JWT_SECRET: 'x'.repeat(64) });
+    const agent = (parse(stdout) as { services: Record<string, Record<string, unknown>> }).services.agent!;
+    expect(agent.cap_drop).toEqual(['ALL']);
+    expect(agent.cap_add).toBeUndefined();
+    expect(agent.privileged).toBeUndefined();
+    expect(agent.sysctls).toEqual({ 'net.ipv4.ping_group_range': '0 2147483647' });
+    expect(agent.security_opt).toContain('no-new-privileges:true');
   });
 
   it('refuses to run the backend without JWT_SECRET, saying so', async () => {
