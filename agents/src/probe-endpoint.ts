@@ -1,5 +1,6 @@
+import { setMaxListeners } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { type CheckResult, CheckSpec, type CheckSpecInput } from '@nop/protocol';
 import { runCheck } from './checks/index.ts';
 
@@ -89,42 +90,44 @@ export function probeTimeoutMs(header: string | string[] | undefined): number {
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
+/** What one /probe query asks for; the same scrape URL comes back every interval. */
+interface ProbePlan {
+  moduleName: string;
+  /** the validated spec, or why the target cannot be probed (answered with probe_success 0) */
+  spec: CheckSpec | string;
+  debug: boolean;
+}
+
+/** Plans by timeout + raw query string: a hit skips parsing the query and validating the spec. */
+const planCache = new Map<string, ProbePlan>();
+const PLAN_CACHE_SIZE = 1000;
+
 /** Handles GET /probe; answers 400 for a bad request, else 200 with the probe's metrics. */
 export function handleProbe(req: IncomingMessage, res: ServerResponse): void {
-  const query = (req.url ?? '').split('?')[1] ?? '';
-  const params = new URLSearchParams(query);
-  const moduleName = params.get('module') || 'http_2xx';
-  const module = Object.hasOwn(PROBE_MODULES, moduleName) ? PROBE_MODULES[moduleName] : undefined;
-  if (!module) return void res.writeHead(400, { 'content-type': 'text/plain' }).end(`Unknown module "${moduleName}"\n`);
-  const target = params.get('target');
-  if (!target) return void res.writeHead(400, { 'content-type': 'text/plain' }).end('Target parameter is missing\n');
-  const timeout = probeTimeoutMs(req.headers['x-prometheus-scrape-timeout-seconds']);
   const started = process.hrtime.bigint();
-
-  let spec: CheckSpec;
+  const url = req.url ?? '';
+  const mark = url.indexOf('?');
+  let plan: ProbePlan;
   try {
-    const built = specFor(moduleName, module, target, params, timeout);
-    if (typeof built === 'string') return void reply(res, render(undefined, undefined, seconds(started)), built);
-    spec = built;
+    plan = planFor(
+      mark < 0 ? '' : url.slice(mark + 1),
+      probeTimeoutMs(req.headers['x-prometheus-scrape-timeout-seconds']),
+    );
   } catch (error) {
     if (error instanceof BadRequest)
       return void res.writeHead(400, { 'content-type': 'text/plain' }).end(`${error.message}\n`);
     throw error;
   }
+  const { spec } = plan;
+  if (typeof spec === 'string') return void reply(res, render(undefined, undefined, seconds(started)), spec);
 
-  const abort = new AbortController();
-  const onClose = () => {
-    if (!res.writableFinished) abort.abort();
-  };
-  res.once('close', onClose);
-  runCheck(spec, abort.signal)
+  runCheck(spec, connectionSignal(req.socket))
     .then((result) => {
-      res.off('close', onClose);
       if (res.destroyed) return;
-      if (params.get('debug') === 'true') {
+      if (plan.debug) {
         res
           .writeHead(200, { 'content-type': 'application/json' })
-          .end(`${JSON.stringify({ module: moduleName, spec, result }, null, 2)}\n`);
+          .end(`${JSON.stringify({ module: plan.moduleName, spec, result }, null, 2)}\n`);
         return;
       }
       reply(res, render(result, spec, seconds(started)), result.success ? undefined : result.error);
@@ -134,9 +137,26 @@ export function handleProbe(req: IncomingMessage, res: ServerResponse): void {
     });
 }
 
-/** Validated specs by module + parameters: a scrape target is probed over and over with the same ones. */
-const specCache = new Map<string, CheckSpec | string>();
-const SPEC_CACHE_SIZE = 1000;
+/** The query's module and spec (cached); throws BadRequest for what blackbox answers with a 400. */
+function planFor(query: string, timeout: number): ProbePlan {
+  const key = `${timeout}\0${query}`;
+  const cached = planCache.get(key);
+  if (cached !== undefined) return cached;
+  const params = new URLSearchParams(query);
+  const moduleName = params.get('module') || 'http_2xx';
+  const module = Object.hasOwn(PROBE_MODULES, moduleName) ? PROBE_MODULES[moduleName] : undefined;
+  if (!module) throw new BadRequest(`Unknown module "${moduleName}"`);
+  const target = params.get('target');
+  if (!target) throw new BadRequest('Target parameter is missing');
+  const plan = {
+    moduleName,
+    spec: specFor(moduleName, module, target, params, timeout),
+    debug: params.get('debug') === 'true',
+  };
+  if (planCache.size >= PLAN_CACHE_SIZE) planCache.delete(planCache.keys().next().value!);
+  planCache.set(key, plan);
+  return plan;
+}
 
 function specFor(
   moduleName: string,
@@ -145,29 +165,42 @@ function specFor(
   params: URLSearchParams,
   timeout: number,
 ): CheckSpec | string {
-  const key = `${moduleName}\0${target}\0${params.get('query_name') ?? ''}\0${params.get('query_type') ?? ''}\0${timeout}`;
-  const cached = specCache.get(key);
-  if (cached !== undefined) return cached;
   const parsed = CheckSpec.safeParse({
     ...module.spec(target, params),
     id: `probe_${moduleName}`,
     timeout,
     interval: Math.max(timeout, 1000),
   });
-  let built: CheckSpec | string;
-  if (parsed.success) built = parsed.data;
-  else {
-    const issue = parsed.error.issues[0];
-    built = `invalid target "${target}" for module ${moduleName}: ${issue?.path.join('.') || 'spec'} ${issue?.message ?? ''}`;
-  }
-  if (specCache.size >= SPEC_CACHE_SIZE) specCache.delete(specCache.keys().next().value!);
-  specCache.set(key, built);
-  return built;
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return `invalid target "${target}" for module ${moduleName}: ${issue?.path.join('.') || 'spec'} ${issue?.message ?? ''}`;
 }
 
+/**
+ * One abort signal per client connection, fired when it closes: a probe whose scraper went away
+ * stops early. Per connection rather than per request, since scrapers keep connections alive.
+ * Pipelined requests run their probes at once, each listening: no listener limit.
+ */
+const connectionSignals = new WeakMap<Socket, AbortSignal>();
+
+function connectionSignal(socket: Socket): AbortSignal {
+  let signal = connectionSignals.get(socket);
+  if (signal === undefined) {
+    const controller = new AbortController();
+    signal = controller.signal;
+    setMaxListeners(0, signal);
+    socket.once('close', () => controller.abort());
+    connectionSignals.set(socket, signal);
+  }
+  return signal;
+}
+
+const OK_HEADERS = { 'content-type': CONTENT_TYPE };
+
 function reply(res: ServerResponse, text: string, error?: string): void {
-  const headers: Record<string, string> = { 'content-type': CONTENT_TYPE };
-  if (error) headers['x-probe-error'] = error.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
+  const headers = error
+    ? { 'content-type': CONTENT_TYPE, 'x-probe-error': error.replace(/[^\x20-\x7e]/g, '?').slice(0, 500) }
+    : OK_HEADERS;
   res.writeHead(200, headers).end(text);
 }
 

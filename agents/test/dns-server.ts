@@ -56,6 +56,14 @@ export const ZONE: Record<string, Answer[]> = {
   'empty.nop.test': [],
 };
 
+/**
+ * SO_RCVBUF of the UDP socket. The kernel's default (~200 KiB) holds only a few hundred small
+ * datagrams (each costs ~0.5-1 KiB of buffer), so 1,000 queries in flight (the prober benchmark)
+ * overflowed it whenever this process fell behind, and the lost queries looked like prober
+ * timeouts. The kernel caps the request at net.core.rmem_max and doubles it.
+ */
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
 const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 
 export interface TestDnsServer {
@@ -115,7 +123,7 @@ function handle(
 
 async function bindPair(host: string, queries: TestDnsServer['queries']): Promise<{ udp: Socket; tcp: Server }> {
   for (let attempt = 0; ; attempt++) {
-    const udp: Socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    const udp: Socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: RECV_BUFFER_BYTES });
     udp.on('message', (message, peer) =>
       handle(message, 'udp', queries, (response) => udp.send(response, peer.port, peer.address)),
     );

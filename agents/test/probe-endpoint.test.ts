@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, get, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,6 +188,27 @@ describe('/probe (blackbox_exporter compatible)', () => {
     expect(Date.now() - started).toBeLessThan(1500);
     expect(sample(out.text, 'probe_success')).toBe(0);
     expect(out.error).toBe('timeout after 300 ms');
+  });
+
+  it('a scraper that hangs up stops its probe: the query socket closes at once', async () => {
+    // UDP sockets connected to the DNS server, as the kernel lists them
+    const server = `0100007F:${dns.port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const udpSockets = () =>
+      readFileSync('/proc/net/udp', 'utf8')
+        .split('\n')
+        .filter((line) => line.trim().split(/\s+/)[2] === server).length;
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      return done();
+    };
+    const before = udpSockets();
+    const req = get(`${status.url}/probe?module=dns_udp&target=127.0.0.1:${dns.port}&query_name=slow.nop.test`, {
+      headers: { 'X-Prometheus-Scrape-Timeout-Seconds': '5' },
+    });
+    req.on('error', () => undefined);
+    expect(await until(() => udpSockets() === before + 1)).toBe(true);
+    req.destroy();
+    expect(await until(() => udpSockets() === before)).toBe(true);
   });
 
   it('bad requests: unknown module, missing target, a target the module cannot take', async () => {

@@ -2,17 +2,26 @@
  * CPU per check of nop-agent's probers vs prometheus blackbox_exporter, on loopback only.
  *
  *   npx tsx scripts/bench/probers-vs-blackbox.ts [--checks 1000] [--concurrency 100] [--reps 3]
- *                                                [--types http,tcp,dns,icmp]
+ *                                                [--types http,tcp,dns,icmp] [--warmup N] [--profile DIR]
  *
  * Targets (all 127.0.0.1, started here): an HTTP server, a TCP listener, the test DNS server
  * (agents/test/dns-server.ts) and 127.0.0.1 itself for ICMP. Three probers are driven:
  *   blackbox  Debian's prometheus-blackbox-exporter, on its own /probe (config written to a temp dir)
  *   /probe    nop-agent (agents/bin/nop-agent.mjs, no checks configured) on its /probe endpoint
  *   direct    runCheck() in a child process, no HTTP in front
- * For each type and repetition: 10% warm-up, then `checks` probes at `concurrency`; CPU per check =
+ * For each type and repetition: a warm-up (--warmup probes, default the larger of 10% of `checks` and
+ * 3,000), then `checks` probes at `concurrency`; CPU per check =
  * Δ(utime+stime) of the exporter process (/proc/<pid>/stat) / checks. False failures = probe_success 0
  * (or a failed result) against these healthy targets. Medians of the repetitions are printed.
+ * Queries the DNS target dropped (its socket's drop counter in /proc/net/udp) are printed too: a
+ * failure of the target, not of a prober. --profile DIR writes V8 CPU profiles (node --cpu-prof) of
+ * nop-agent and of the direct child there, for a look at where their CPU goes.
  * Every loop is bounded in count, and the whole run by a deadline (BENCH_DEADLINE_S, default 900).
+ *
+ * Why 3,000: V8 compiles a hot path with its optimising compiler only after a few thousand runs, and
+ * that compilation (on helper threads, counted here) was a third of nop-agent's CPU in the first
+ * thousand /probe requests; the Go exporter has nothing to warm up. A scraped exporter runs for days,
+ * so its steady state is what counts; --warmup 100 shows the cold figures.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -35,6 +44,7 @@ const PROBE_TIMEOUT_S = 10;
 interface Targets {
   httpUrl: string;
   tcp: string;
+  /** 127.0.0.1:port, UDP and TCP */
   dns: string;
   dnsName: string;
   icmp: string;
@@ -49,10 +59,18 @@ if (process.argv.includes('--targets-child')) {
 }
 
 // ---------------------------------------------------------------- child mode: runCheck directly
+interface DirectRun {
+  type: Type;
+  checks: number;
+  warmup: number;
+  concurrency: number;
+  targets: Targets;
+}
+
 if (process.argv.includes('--direct-child')) {
   const { runCheck, closeIcmpSockets } = await import('../../agents/src/checks/index.ts');
   const { CheckSpec } = await import('@nop/protocol');
-  process.on('message', async (msg: { type: Type; checks: number; concurrency: number; targets: Targets }) => {
+  process.on('message', async (msg: DirectRun) => {
     const spec = CheckSpec.parse(directSpec(msg.type, msg.targets));
     let failures = 0;
     let firstError: string | undefined;
@@ -68,15 +86,14 @@ if (process.argv.includes('--direct-child')) {
           }
         }
       };
-      // Workers start 10 per millisecond (as the scheduler spreads checks): 1,000 UDP queries in the
-      // same instant would overflow the test DNS server's receive buffer, a failure of the target.
+      // Workers start 10 per millisecond, as the scheduler spreads checks.
       await Promise.all(
         Array.from({ length: Math.min(msg.concurrency, n) }, (_, i) =>
           new Promise((r) => setTimeout(r, Math.floor(i / 10))).then(worker),
         ),
       );
     };
-    await runMany(Math.max(10, Math.round(msg.checks / 10)));
+    await runMany(msg.warmup);
     failures = 0;
     firstError = undefined;
     const cpu0 = process.cpuUsage();
@@ -86,10 +103,13 @@ if (process.argv.includes('--direct-child')) {
     const cpu = process.cpuUsage(cpu0);
     process.send!({ cpuMs: (cpu.user + cpu.system) / 1000, wallMs: wall, failures, firstError });
   });
-  process.on('disconnect', () => {
+  // A normal exit on either, so that --cpu-prof writes its profile.
+  const quit = () => {
     closeIcmpSockets();
     process.exit(0);
-  });
+  };
+  process.on('disconnect', quit);
+  process.on('SIGTERM', quit);
   process.send!({ ready: true });
   await new Promise(() => undefined);
 }
@@ -115,17 +135,30 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '100' },
     reps: { type: 'string', default: '3' },
     types: { type: 'string', default: TYPES.join(',') },
+    warmup: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const CHECKS = Math.min(100_000, Math.max(10, Number(values.checks)));
 const CONCURRENCY = Math.min(5_000, Math.max(1, Number(values.concurrency)));
 const REPS = Math.min(10, Math.max(1, Number(values.reps)));
+const WARMUP = Math.min(100_000, Math.max(10, Number(values.warmup ?? Math.max(3000, Math.round(CHECKS / 10)))));
 const types = values.types.split(',').filter((t): t is Type => (TYPES as readonly string[]).includes(t));
+const profileFlags = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.profile)}`] : [];
 
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
+}
+
+/** Datagrams the kernel dropped on the UDP socket bound to 127.0.0.1:port (full receive buffer). */
+function udpDrops(port: number): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const line = readFileSync('/proc/net/udp', 'utf8')
+    .split('\n')
+    .find((l) => l.trim().split(/\s+/)[1] === local);
+  return Number(line?.trim().split(/\s+/).at(-1) ?? 0);
 }
 
 async function freePort(): Promise<number> {
@@ -216,7 +249,7 @@ async function startAgent(dir: string): Promise<{ child: ChildProcess; base: str
   const config = join(dir, 'agent.yaml');
   writeFileSync(config, 'name: bench\nchecks: []\n');
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'agents/bin/nop-agent.mjs'), '--config', config], {
+  const child = spawn(process.execPath, [...profileFlags, join(ROOT, 'agents/bin/nop-agent.mjs'), '--config', config], {
     env: {
       ...process.env,
       NOP_BACKEND_URL: '',
@@ -312,7 +345,7 @@ async function drive(
 }
 
 async function measureExporter(pid: number, base: string, path: string): Promise<Sample> {
-  await drive(base, path, Math.max(10, Math.round(CHECKS / 10)), CONCURRENCY); // warm-up
+  await drive(base, path, WARMUP, CONCURRENCY);
   const before = cpuTicks(pid);
   const t0 = performance.now();
   const { failures, firstError } = await drive(base, path, CHECKS, CONCURRENCY);
@@ -322,10 +355,14 @@ async function measureExporter(pid: number, base: string, path: string): Promise
 }
 
 async function startDirect(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--direct-child'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...profileFlags, '--import', 'tsx', fileURLToPath(import.meta.url), '--direct-child'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   await new Promise<void>((resolveReady, reject) => {
     child.once('message', () => resolveReady());
     child.once('exit', (code) => reject(new Error(`direct child exited ${code}`)));
@@ -348,7 +385,7 @@ function measureDirect(child: ChildProcess, type: Type, targets: Targets): Promi
         firstError: m.firstError,
       });
     });
-    child.send({ type, checks: CHECKS, concurrency: CONCURRENCY, targets });
+    child.send({ type, checks: CHECKS, warmup: WARMUP, concurrency: CONCURRENCY, targets } satisfies DirectRun);
   });
 }
 
@@ -379,17 +416,34 @@ async function main() {
     children.push(direct);
     console.log(
       `blackbox_exporter pid ${bb.child.pid}, nop-agent pid ${agent.child.pid}, direct pid ${direct.pid}; ` +
-        `${CHECKS} checks per type at concurrency ${CONCURRENCY}, ${REPS} repetitions, CLK_TCK ${CLK_TCK}\n`,
+        `${CHECKS} checks per type at concurrency ${CONCURRENCY} after ${WARMUP} to warm up, ${REPS} repetitions, ` +
+        `CLK_TCK ${CLK_TCK}\n`,
     );
     const rows: string[][] = [];
     const notes: string[] = [];
+    const dnsPort = Number(targets.dns.split(':')[1]);
     for (const type of types) {
       const runs: Record<'blackbox' | 'probe' | 'direct', Sample[]> = { blackbox: [], probe: [], direct: [] };
+      const dropped: Record<keyof typeof runs, number> = { blackbox: 0, probe: 0, direct: 0 };
+      const measured = async (k: keyof typeof runs, measure: () => Promise<Sample>) => {
+        const drops = udpDrops(dnsPort);
+        runs[k].push(await measure());
+        dropped[k] += udpDrops(dnsPort) - drops;
+      };
       for (let rep = 0; rep < REPS; rep++) {
-        runs.blackbox.push(await measureExporter(bb.child.pid!, bb.base, probeQuery('blackbox', type, targets)));
-        runs.probe.push(await measureExporter(agent.child.pid!, agent.base, probeQuery('agent', type, targets)));
-        runs.direct.push(await measureDirect(direct, type, targets));
+        await measured('blackbox', () =>
+          measureExporter(bb.child.pid!, bb.base, probeQuery('blackbox', type, targets)),
+        );
+        await measured('probe', () =>
+          measureExporter(agent.child.pid!, agent.base, probeQuery('agent', type, targets)),
+        );
+        await measured('direct', () => measureDirect(direct, type, targets));
       }
+      if (dropped.blackbox + dropped.probe + dropped.direct > 0)
+        notes.push(
+          `${type}: the DNS target dropped ${dropped.blackbox}/${dropped.probe}/${dropped.direct} queries ` +
+            '(bb/probe/direct, warm-ups included): its receive buffer overflowed',
+        );
       const med = (k: keyof typeof runs, f: (s: Sample) => number) => median(runs[k].map(f));
       const cpu = (k: keyof typeof runs) => med(k, (s) => s.cpuUsPerCheck);
       const fails = (k: keyof typeof runs) => runs[k].reduce((a, s) => a + s.failures, 0);

@@ -3,6 +3,7 @@ import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { connect, isIP } from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Question } from 'dns-packet';
+import type { RunDeadline } from './result.ts';
 
 /**
  * A minimal DNS stub client on dns-packet: one query over UDP (a fresh socket, random id, no
@@ -92,15 +93,17 @@ function toReply(message: Buffer): DnsReply {
  * One UDP exchange on a socket of its own (a fresh random source port per query, as blackbox does;
  * a socket shared by many queries in flight overflows its receive buffer at high concurrency),
  * connected: only the server's datagrams reach it and an ICMP port unreachable surfaces.
+ * Gives up with the deadline's reason when it stops the run.
  */
-export function queryUdp(address: string, port: number, query: DnsQuery, signal: AbortSignal): Promise<DnsReply> {
+export function queryUdp(address: string, port: number, query: DnsQuery, deadline: RunDeadline): Promise<DnsReply> {
   return new Promise((resolve, reject) => {
+    if (deadline.reason) return reject(deadline.reason);
     const socket = createSocket(isIP(address) === 6 ? 'udp6' : 'udp4');
     let done = false;
     const finish = (error: unknown, reply?: DnsReply) => {
       if (done) return;
       done = true;
-      signal.removeEventListener('abort', onAbort);
+      deadline.onStop = undefined;
       try {
         socket.close();
       } catch {
@@ -109,9 +112,7 @@ export function queryUdp(address: string, port: number, query: DnsQuery, signal:
       if (reply) resolve(reply);
       else reject(error);
     };
-    const onAbort = () => finish(signal.reason);
-    if (signal.aborted) return finish(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    deadline.onStop = finish;
     socket.on('message', (message) => {
       if (message.length < 2 || message.readUInt16BE(0) !== query.id) return; // not ours: keep waiting
       let reply: DnsReply;
@@ -133,22 +134,21 @@ export function queryUdp(address: string, port: number, query: DnsQuery, signal:
 }
 
 /** One TCP exchange: the query and the answer each carry a 2-byte length prefix. */
-export function queryTcp(address: string, port: number, query: DnsQuery, signal: AbortSignal): Promise<DnsReply> {
+export function queryTcp(address: string, port: number, query: DnsQuery, deadline: RunDeadline): Promise<DnsReply> {
   return new Promise((resolve, reject) => {
+    if (deadline.reason) return reject(deadline.reason);
     const socket = connect({ host: address, port });
     let buffer: Buffer = Buffer.alloc(0);
     let done = false;
     const finish = (error: unknown, reply?: DnsReply) => {
       if (done) return;
       done = true;
-      signal.removeEventListener('abort', onAbort);
+      deadline.onStop = undefined;
       socket.destroy();
       if (reply) resolve(reply);
       else reject(error);
     };
-    const onAbort = () => finish(signal.reason);
-    if (signal.aborted) return finish(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    deadline.onStop = finish;
     socket.once('connect', () => {
       const framed = Buffer.alloc(query.packet.length + 2);
       framed.writeUInt16BE(query.packet.length, 0);

@@ -12,7 +12,7 @@ import {
   reverseName,
 } from './dns-client.ts';
 import { describeError } from './errors.ts';
-import { type Metrics, type Prober, beginRun, msSince, runSignal } from './result.ts';
+import { type Metrics, type Prober, RunDeadline, beginRun, msSince } from './result.ts';
 import { isValidHost, splitHostPort, stripBrackets } from './target.ts';
 
 type DnsSpec = Extract<CheckSpec, { type: 'dns' }>;
@@ -46,7 +46,7 @@ export async function dnsQuery(spec: DnsSpec, signal?: AbortSignal): Promise<Dns
   const server = await resolverAddress(spec.server ?? defaultResolver());
   if ('error' in server) return { result: run.fail(server.error), answers: [] };
   const where = isIP(server.address) === 6 ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`;
-  const { signal: runSig, dispose } = runSignal(spec.timeout, signal);
+  const deadline = new RunDeadline(spec.timeout, signal);
   const name = spec.recordType === 'PTR' ? reverseName(spec.target) : spec.target;
   const metrics: Metrics = { transport_tcp: 0, truncated: 0, ip_version: isIP(server.address) };
   const started = process.hrtime.bigint();
@@ -55,24 +55,24 @@ export async function dnsQuery(spec: DnsSpec, signal?: AbortSignal): Promise<Dns
     const query = encodeQuery(name, spec.recordType);
     if (spec.transport === 'tcp') {
       metrics.transport_tcp = 1;
-      reply = await queryTcp(server.address, server.port, query, runSig);
+      reply = await queryTcp(server.address, server.port, query, deadline);
     } else {
-      reply = await queryUdp(server.address, server.port, query, runSig);
+      reply = await queryUdp(server.address, server.port, query, deadline);
       if (reply.truncated) {
         metrics.truncated = 1;
         metrics.transport_tcp = 1;
-        reply = await queryTcp(server.address, server.port, encodeQuery(name, spec.recordType), runSig);
+        reply = await queryTcp(server.address, server.port, encodeQuery(name, spec.recordType), deadline);
       }
     }
   } catch (error) {
-    const text = runSig.aborted
-      ? describeError(runSig.reason)
+    const text = deadline.reason
+      ? describeError(deadline.reason)
       : error instanceof DnsClientError
         ? error.message
         : `DNS server ${where}: ${describeError(error)}`;
     return { result: run.fail(text, null, metrics), server: where, answers: [] };
   } finally {
-    dispose();
+    deadline.dispose();
   }
   const lookupMs = msSince(started);
   metrics.dns_ms = lookupMs;

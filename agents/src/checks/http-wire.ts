@@ -27,6 +27,7 @@ export interface WireHandlers {
 
 const MAX_HEAD = 64 * 1024;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
 
 class WireError extends Error {
   constructor(
@@ -82,7 +83,7 @@ export function wireRequest(req: WireRequest, on: WireHandlers): () => void {
 
   // response parser state
   let state: 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailer' | 'close' = 'head';
-  let pending: Buffer = Buffer.alloc(0);
+  let pending: Buffer = EMPTY;
   let remaining = 0;
   const noBody = req.method === 'HEAD';
 
@@ -131,7 +132,7 @@ export function wireRequest(req: WireRequest, on: WireHandlers): () => void {
 
   const feed = (chunk: Buffer) => {
     let buf = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
-    pending = Buffer.alloc(0);
+    pending = EMPTY;
     while (!done && buf.length > 0) {
       switch (state) {
         case 'head': {
@@ -204,8 +205,9 @@ export function wireRequest(req: WireRequest, on: WireHandlers): () => void {
     }
   };
 
+  // `on`, not `once`: each fires at most once here, or finish ignores the rest; no wrappers per probe.
   socket.on('data', feed);
-  socket.once('end', () => {
+  socket.on('end', () => {
     if (done) return;
     if (state === 'close') finish();
     else
@@ -215,13 +217,13 @@ export function wireRequest(req: WireRequest, on: WireHandlers): () => void {
         ),
       );
   });
-  socket.once('error', (error) => finish(error));
-  socket.once('close', () => {
+  socket.on('error', (error) => finish(error));
+  socket.on('close', () => {
     if (!done) finish(new WireError('connection closed by the peer'));
   });
   // Written once connected (once secure for TLS): a direct write, no queueing before the connect.
   const payload = body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : Buffer.from(head, 'latin1');
-  socket.once(https ? 'secureConnect' : 'connect', () => {
+  socket.on(https ? 'secureConnect' : 'connect', () => {
     if (!done) socket.write(payload);
   });
   return () => {

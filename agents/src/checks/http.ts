@@ -1,10 +1,11 @@
+import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { CheckSpec } from '@nop/protocol';
 import { AGENT_VERSION } from '../version.ts';
 import { describeError } from './errors.ts';
 import { checkBody, describeStatusRules, statusAccepted } from './http-assert.ts';
 import { wireRequest } from './http-wire.ts';
-import { type Metrics, type Prober, beginRun, msSince, round3, runSignal } from './result.ts';
+import { type Metrics, type Prober, RunDeadline, beginRun, msSince, round3 } from './result.ts';
 import { onPeerCertificate } from './tls-cert.ts';
 
 type HttpSpec = Extract<CheckSpec, { type: 'http' }>;
@@ -34,24 +35,19 @@ interface Hop {
  */
 export const http: Prober<HttpSpec> = async (spec, signal) => {
   const run = beginRun(spec);
-  const { signal: runSig, dispose } = runSignal(spec.timeout, signal);
+  let url = targetUrl(spec);
+  if (url === undefined) return run.fail(`invalid URL "${spec.target}"`);
+  const deadline = new RunDeadline(spec.timeout, signal);
   const wantBody = spec.bodyRegex !== undefined || (spec.jsonAssertions?.length ?? 0) > 0;
   const metrics: Metrics = {};
   const sum: Metrics = {};
-  let url: URL;
-  try {
-    url = new URL(spec.target);
-  } catch {
-    dispose();
-    return run.fail(`invalid URL "${spec.target}"`);
-  }
   let method: string = spec.method;
   let body = spec.body;
   let headers: Record<string, string> = { 'user-agent': `nop-agent/${AGENT_VERSION}`, ...spec.headers };
   let redirects = 0;
   try {
     for (;;) {
-      const hop = await request(url, method, headers, body, spec, runSig, wantBody);
+      const hop = await request(url, method, headers, body, spec, deadline, wantBody);
       for (const [key, value] of Object.entries(hop.phases)) sum[key] = round3((sum[key] ?? 0) + value);
       Object.assign(metrics, sum, { redirects });
       if (hop.ipVersion) metrics.ip_version = hop.ipVersion;
@@ -102,9 +98,27 @@ export const http: Prober<HttpSpec> = async (spec, signal) => {
       return run.ok(total, metrics);
     }
   } finally {
-    dispose();
+    deadline.dispose();
   }
 };
+
+/**
+ * The spec's target parsed once per spec (undefined when invalid): a check, and a /probe scrape
+ * target, is run over and over with the same spec object. Read-only: redirects make new URLs.
+ */
+const targetUrls = new WeakMap<HttpSpec, URL | undefined>();
+
+function targetUrl(spec: HttpSpec): URL | undefined {
+  if (targetUrls.has(spec)) return targetUrls.get(spec);
+  let url: URL | undefined;
+  try {
+    url = new URL(spec.target);
+  } catch {
+    url = undefined;
+  }
+  targetUrls.set(spec, url);
+  return url;
+}
 
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -120,7 +134,7 @@ function request(
   headers: Record<string, string>,
   body: string | undefined,
   spec: HttpSpec,
-  runSig: AbortSignal,
+  deadline: RunDeadline,
   wantBody: boolean,
 ): Promise<Hop> {
   return new Promise((resolve) => {
@@ -131,11 +145,13 @@ function request(
     let kept = 0;
     let settled = false;
     const https = url.protocol === 'https:';
+    // An IP literal is the peer's family: no getpeername() for it.
+    const literalFamily = isIP(url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname);
 
     const finish = (error?: unknown) => {
       if (settled) return;
       settled = true;
-      runSig.removeEventListener('abort', onAbort);
+      deadline.onStop = undefined;
       abort();
       const p = hop.phases;
       p.dns_ms = marks.lookup ? msSince(started, marks.lookup) : 0;
@@ -148,26 +164,26 @@ function request(
       if (error !== undefined) hop.error = error;
       resolve(hop);
     };
-    const onAbort = () => finish(runSig.reason);
-    if (runSig.aborted) {
-      resolve({ ...hop, error: runSig.reason });
+    if (deadline.reason) {
+      resolve({ ...hop, error: deadline.reason });
       return;
     }
-    runSig.addEventListener('abort', onAbort, { once: true });
+    deadline.onStop = finish;
 
     const abort = wireRequest(
       { url, method, headers, body, family: spec.ipVersion, rejectUnauthorized: spec.tlsVerify },
       {
         socket: (socket) => {
           const now = () => process.hrtime.bigint();
-          socket.once('lookup', () => (marks.lookup = now()));
-          socket.once('connect', () => {
+          if (literalFamily === 0) socket.once('lookup', () => (marks.lookup = now()));
+          socket.on('connect', () => {
             marks.connect = now();
-            hop.ipVersion = socket.remoteFamily === 'IPv6' ? 6 : socket.remoteFamily === 'IPv4' ? 4 : undefined;
+            hop.ipVersion =
+              literalFamily || (socket.remoteFamily === 'IPv6' ? 6 : socket.remoteFamily === 'IPv4' ? 4 : undefined);
           });
           if (https) {
             onPeerCertificate(socket as TLSSocket, (expiry) => (hop.certExpiry = expiry));
-            socket.once('secureConnect', () => (marks.secure = now()));
+            socket.on('secureConnect', () => (marks.secure = now()));
           }
         },
         response: (status, responseHeaders) => {
