@@ -3,6 +3,7 @@
  *
  *   npx tsx scripts/bench/probers-vs-blackbox.ts [--checks 1000] [--concurrency 100] [--reps 3]
  *                                                [--types http,tcp,dns,icmp] [--warmup N] [--profile DIR]
+ *                                                [--fresh-connections]
  *
  * Targets (all 127.0.0.1, started here): an HTTP server, a TCP listener, the test DNS server
  * (agents/test/dns-server.ts) and 127.0.0.1 itself for ICMP. Three probers are driven:
@@ -10,7 +11,9 @@
  *   /probe    nop-agent (agents/bin/nop-agent.mjs, no checks configured) on its /probe endpoint
  *   direct    runCheck() in a child process, no HTTP in front
  * For each type and repetition: a warm-up (--warmup probes, default the larger of 10% of `checks` and
- * 3,000), then `checks` probes at `concurrency`; CPU per check =
+ * 3,000), then `checks` probes at `concurrency` over the warm-up's keep-alive connections (as
+ * Prometheus reuses its connections to an exporter; --fresh-connections opens new ones, as a first
+ * scrape does); CPU per check =
  * Δ(utime+stime) of the exporter process (/proc/<pid>/stat) / checks. False failures = probe_success 0
  * (or a failed result) against these healthy targets. Medians of the repetitions are printed.
  * Queries the DNS target dropped (its socket's drop counter in /proc/net/udp) are printed too: a
@@ -40,6 +43,7 @@ type Type = (typeof TYPES)[number];
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const DEADLINE = Date.now() + Number(process.env.BENCH_DEADLINE_S ?? 900) * 1000;
 const PROBE_TIMEOUT_S = 10;
+const LISTEN_BACKLOG = 65_535; // the kernel caps it at net.core.somaxconn
 
 interface Targets {
   httpUrl: string;
@@ -137,6 +141,7 @@ const { values } = parseArgs({
     types: { type: 'string', default: TYPES.join(',') },
     warmup: { type: 'string' },
     profile: { type: 'string' },
+    'fresh-connections': { type: 'boolean' },
   },
 });
 const CHECKS = Math.min(100_000, Math.max(10, Number(values.checks)));
@@ -172,12 +177,14 @@ async function freePort(): Promise<number> {
 async function startTargets(): Promise<{ targets: Targets }> {
   const web = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n'));
   web.keepAliveTimeout = 1000;
-  await new Promise<void>((r) => web.listen(0, '127.0.0.1', 1024, r));
+  // Backlogs as deep as the kernel allows (as Go's listeners, net.core.somaxconn): a burst of
+  // 1,000 connects must not overflow the accept queue (a dropped SYN costs a 1 s retransmit).
+  await new Promise<void>((r) => web.listen(0, '127.0.0.1', LISTEN_BACKLOG, r));
   const tcp: Server = createTcpServer((s) => {
     s.on('error', () => undefined);
     s.end();
   });
-  await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', 1024, r));
+  await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', LISTEN_BACKLOG, r));
   const { startDnsServer } = await import('../../agents/test/dns-server.ts');
   const dns = await startDnsServer('127.0.0.1');
   return {
@@ -287,14 +294,14 @@ interface Sample {
   firstError?: string;
 }
 
-/** `n` GETs of base+path at `concurrency` over keep-alive connections; counts probe_success 0. */
+/** `n` GETs of base+path at `concurrency` over `agent`'s keep-alive connections; counts probe_success 0. */
 async function drive(
+  agent: Agent,
   base: string,
   path: string,
   n: number,
   concurrency: number,
 ): Promise<{ failures: number; firstError?: string }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(path, base);
   let left = n;
   let failures = 0;
@@ -339,18 +346,26 @@ async function drive(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
-  agent.destroy();
   if (left > 0) throw new Error('deadline reached');
   return { failures, firstError };
 }
 
+/**
+ * Warm-up, then the timed run over the same keep-alive connections, as Prometheus keeps its
+ * connections to an exporter from one scrape to the next (--fresh-connections: the timed run
+ * opens its own, as a first scrape does).
+ */
 async function measureExporter(pid: number, base: string, path: string): Promise<Sample> {
-  await drive(base, path, WARMUP, CONCURRENCY);
+  const warmAgent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  await drive(warmAgent, base, path, WARMUP, CONCURRENCY);
+  const agent = values['fresh-connections'] ? new Agent({ keepAlive: true, maxSockets: CONCURRENCY }) : warmAgent;
   const before = cpuTicks(pid);
   const t0 = performance.now();
-  const { failures, firstError } = await drive(base, path, CHECKS, CONCURRENCY);
+  const { failures, firstError } = await drive(agent, base, path, CHECKS, CONCURRENCY);
   const wall = performance.now() - t0;
   const cpuS = (cpuTicks(pid) - before) / CLK_TCK;
+  warmAgent.destroy();
+  agent.destroy();
   return { cpuUsPerCheck: (cpuS * 1e6) / CHECKS, checksPerS: CHECKS / (wall / 1000), failures, firstError };
 }
 
