@@ -51,47 +51,21 @@
 #include <uv.h>
 
 #include "napi-common.h"
+#include "poll-socket.h"
 
 #define DATA_SLOT 512   /* bytes kept of a quoted payload / a reply */
 #define CTL_SLOT 512    /* control bytes (timestamp, extended error + offender) */
 #define MAX_DRAIN 4096  /* messages per queue per wakeup at most; the poll fires again if more */
 #define MAX_PAYLOAD 1400
 
-typedef struct eq_box eq_box;
-
 typedef struct {
-  uv_poll_t poll;
-  napi_env env;
-  napi_ref callback;
-  napi_async_context async;
-  napi_async_cleanup_hook_handle cleanup;
-  eq_box *box;
-  int fd;
+  poll_sock base; /* first: a poll_sock * is an eq_sock * */
   int family;
-  int closing;
   int empty_errors;
-  int in_callback;
-  int release_js;
   int ttl;
-  int tcp;       /* a TCP SYN probe (connectTcp) rather than a UDP flow */
+  int tcp;        /* a TCP SYN probe (connectTcp) rather than a UDP flow */
   double sent_ns; /* tcp: when connect() sent the SYN */
-  int64_t epoch_s;
 } eq_sock;
-
-struct eq_box {
-  eq_sock *s;
-};
-
-static double ns_since(const eq_sock *s, const struct timespec *ts) {
-  return (double)((int64_t)ts->tv_sec - s->epoch_s) * 1e9 + (double)ts->tv_nsec;
-}
-
-/* Errors an IP_RECVERR socket latches from an ICMP error (sk_err) and returns once from the next
- * call: not a broken socket, the ICMP error itself is on the error queue. */
-static int latched(int err) {
-  return err != EBADF && err != ENOTSOCK && err != EFAULT && err != EINVAL && err != ENOMEM &&
-         err != EAGAIN && err != EWOULDBLOCK;
-}
 
 /* ---- receiving ---------------------------------------------------------------------------- */
 
@@ -104,7 +78,7 @@ typedef struct {
 } event;
 
 static void push(eq_sock *s, napi_value arr, uint32_t *n, const event *e) {
-  napi_env env = s->env;
+  napi_env env = s->base.env;
   napi_value obj, v;
   char addr[INET6_ADDRSTRLEN] = "";
   void *copy = NULL;
@@ -131,14 +105,14 @@ static const struct sock_extended_err *read_cmsgs(eq_sock *s, struct msghdr *m, 
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
       struct timespec ts;
       memcpy(&ts, CMSG_DATA(c), sizeof ts);
-      e->rx_ns = ns_since(s, &ts), have_ts = 1;
+      e->rx_ns = ns_since(&s->base, &ts), have_ts = 1;
     } else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
                (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
       ee = (const struct sock_extended_err *)CMSG_DATA(c);
     }
   }
   struct timespec now;
-  if (!have_ts && clock_gettime(CLOCK_REALTIME, &now) == 0) e->rx_ns = ns_since(s, &now);
+  if (!have_ts && clock_gettime(CLOCK_REALTIME, &now) == 0) e->rx_ns = ns_since(&s->base, &now);
   return ee;
 }
 
@@ -150,7 +124,7 @@ static int drain_errqueue(eq_sock *s, napi_value arr, uint32_t *n) {
     struct iovec iov = {data, sizeof data};
     struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
                        .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl};
-    ssize_t len = recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+    ssize_t len = recvmsg(s->base.fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
     if (len < 0) {
       if (errno == EINTR) continue;
       return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : errno;
@@ -174,7 +148,7 @@ static int drain(eq_sock *s, napi_value arr, uint32_t *n) {
     struct iovec iov = {data, sizeof data};
     struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
                        .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl};
-    ssize_t len = recvmsg(s->fd, &m, MSG_DONTWAIT);
+    ssize_t len = recvmsg(s->base.fd, &m, MSG_DONTWAIT);
     if (len < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
       if (errno == EINTR || latched(errno)) continue; /* sk_err, cleared by this read */
@@ -188,22 +162,9 @@ static int drain(eq_sock *s, napi_value arr, uint32_t *n) {
   return 0;
 }
 
-static void release_js(eq_sock *s);
-
 static void call_js(eq_sock *s, napi_value err, napi_value arr) {
-  napi_env env = s->env;
-  napi_value cb, global, result, argv[2] = {err, arr};
-  if (napi_get_reference_value(env, s->callback, &cb) != napi_ok || !cb) return;
-  napi_get_global(env, &global);
-  s->in_callback = 1;
-  napi_status status = napi_make_callback(env, s->async, global, cb, 2, argv, &result);
-  s->in_callback = 0;
-  if (s->release_js) release_js(s);
-  if (status == napi_pending_exception) {
-    napi_value exception;
-    napi_get_and_clear_last_exception(env, &exception);
-    napi_fatal_exception(env, exception);
-  }
+  napi_value argv[2] = {err, arr};
+  poll_call_js(&s->base, 2, argv);
 }
 
 /* Error(`${what}: ${strerror}`) with .code = the errno's name, for the callback. */
@@ -219,34 +180,34 @@ static napi_value errno_error(napi_env env, const char *what, int err) {
 
 static void on_poll(uv_poll_t *handle, int status, int events) {
   eq_sock *s = handle->data;
-  if (s->closing) return;
+  if (s->base.closing) return;
   int fail = status < 0 ? -status : 0;
   int restart = 0;
   /* libuv reports EPOLLERR as UV_EBADF and stops the poll; on a live socket EPOLLERR means a
    * queued ICMP error (or a latched sk_err): drain, clear, and poll again. */
-  if (status == UV_EBADF && fcntl(s->fd, F_GETFD) != -1) fail = 0, restart = 1;
+  if (status == UV_EBADF && fcntl(s->base.fd, F_GETFD) != -1) fail = 0, restart = 1;
   napi_handle_scope scope;
-  if (napi_open_handle_scope(s->env, &scope) != napi_ok) return;
+  if (napi_open_handle_scope(s->base.env, &scope) != napi_ok) return;
   napi_value arr, err;
   uint32_t n = 0;
-  napi_create_array(s->env, &arr);
-  napi_get_null(s->env, &err);
+  napi_create_array(s->base.env, &arr);
+  napi_get_null(s->base.env, &err);
   if (!fail) fail = drain_errqueue(s, arr, &n);
   if (!fail) fail = drain(s, arr, &n);
   if (!fail && restart) {
     int pending = 0;
     socklen_t len = sizeof pending;
-    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) fail = errno;
+    if (getsockopt(s->base.fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) fail = errno;
     else if (n == 0 && pending == 0 && ++s->empty_errors > 100) fail = EIO;
     else {
-      int uverr = uv_poll_start(&s->poll, UV_READABLE, on_poll);
+      int uverr = uv_poll_start(&s->base.poll, UV_READABLE, on_poll);
       if (uverr != 0) fail = -uverr;
     }
   }
   if (n > 0) s->empty_errors = 0;
-  if (fail) err = errno_error(s->env, "socket receive failed", fail);
+  if (fail) err = errno_error(s->base.env, "socket receive failed", fail);
   if (n > 0 || fail) call_js(s, err, arr);
-  napi_close_handle_scope(s->env, scope);
+  napi_close_handle_scope(s->base.env, scope);
 }
 
 /* ---- TCP SYN probes ------------------------------------------------------------------------ */
@@ -264,11 +225,11 @@ static void tcp_abort(int fd) {
 static double syn_ack_rx_ns(eq_sock *s) {
   struct tcp_info info;
   socklen_t len = sizeof info;
-  if (getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_rtt > 0)
+  if (getsockopt(s->base.fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_rtt > 0)
     return s->sent_ns + (double)info.tcpi_rtt * 1e3;
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
-  return ns_since(s, &now);
+  return ns_since(&s->base, &now);
 }
 
 /* One probe's answer, then no more polling: a router's ICMP error from the error queue, the
@@ -277,27 +238,27 @@ static double syn_ack_rx_ns(eq_sock *s) {
 static void on_poll_tcp(uv_poll_t *handle, int status, int events) {
   static const unsigned char nothing[1] = {0};
   eq_sock *s = handle->data;
-  if (s->closing) return;
+  if (s->base.closing) return;
   napi_handle_scope scope;
-  if (napi_open_handle_scope(s->env, &scope) != napi_ok) return;
+  if (napi_open_handle_scope(s->base.env, &scope) != napi_ok) return;
   napi_value arr, err;
   uint32_t n = 0;
-  napi_create_array(s->env, &arr);
-  napi_get_null(s->env, &err);
+  napi_create_array(s->base.env, &arr);
+  napi_get_null(s->base.env, &err);
   int fail = drain_errqueue(s, arr, &n), pending = 0, done = n > 0;
   socklen_t len = sizeof pending;
-  if (!fail && getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) fail = errno;
+  if (!fail && getsockopt(s->base.fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) fail = errno;
   if (!fail && !done) {
     struct sockaddr_storage peer;
     socklen_t plen = sizeof peer;
     struct timespec now;
     event e = {.data = nothing, .len = 0};
-    if (pending == 0 && getpeername(s->fd, (struct sockaddr *)&peer, &plen) == 0) {
+    if (pending == 0 && getpeername(s->base.fd, (struct sockaddr *)&peer, &plen) == 0) {
       e.type = 0, e.from = (const struct sockaddr *)&peer, e.rx_ns = syn_ack_rx_ns(s);
       push(s, arr, &n, &e), done = 1;
     } else if (pending == ECONNREFUSED) {
       clock_gettime(CLOCK_REALTIME, &now);
-      e.type = 1, e.rx_ns = ns_since(s, &now);
+      e.type = 1, e.rx_ns = ns_since(&s->base, &now);
       push(s, arr, &n, &e), done = 1;
     } else if (pending == ETIMEDOUT) {
       done = 1;
@@ -307,63 +268,24 @@ static void on_poll_tcp(uv_poll_t *handle, int status, int events) {
       fail = EIO;
     } else if (status < 0) {
       /* libuv stopped the poll on EPOLLERR; nothing to say yet: keep waiting */
-      int uverr = uv_poll_start(&s->poll, UV_READABLE | UV_WRITABLE, on_poll_tcp);
+      int uverr = uv_poll_start(&s->base.poll, UV_READABLE | UV_WRITABLE, on_poll_tcp);
       if (uverr != 0) fail = -uverr;
     }
   }
   if (done || fail) {
-    uv_poll_stop(&s->poll);
-    tcp_abort(s->fd);
+    uv_poll_stop(&s->base.poll);
+    tcp_abort(s->base.fd);
   }
-  if (fail) err = errno_error(s->env, "TCP probe failed", fail);
+  if (fail) err = errno_error(s->base.env, "TCP probe failed", fail);
   if (n > 0 || fail) call_js(s, err, arr);
-  napi_close_handle_scope(s->env, scope);
+  napi_close_handle_scope(s->base.env, scope);
 }
 
-/* ---- lifetime ----------------------------------------------------------------------------- */
+/* ---- lifetime (poll-socket.h) ------------------------------------------------------------ */
 
-static void on_closed(uv_handle_t *handle) {
-  eq_sock *s = handle->data;
-  if (close(s->fd) != 0) perror("nop_errqueue: close");
-  if (s->box) s->box->s = NULL;
-  if (s->cleanup) napi_remove_async_cleanup_hook(s->cleanup);
-  free(s);
-}
-
-static void release_js(eq_sock *s) {
-  s->release_js = 0;
-  if (s->callback) napi_delete_reference(s->env, s->callback), s->callback = NULL;
-  if (s->async) napi_async_destroy(s->env, s->async), s->async = NULL;
-}
-
-static void sock_close(eq_sock *s, int js) {
-  if (s->closing) return;
-  s->closing = 1;
-  uv_poll_stop(&s->poll);
+static void abort_tcp_probe(poll_sock *base) {
   /* now, not when libuv closes the fd: the flow's next probe may bind the same 4-tuple next */
-  if (s->tcp) tcp_abort(s->fd);
-  if (js && s->in_callback) s->release_js = 1;
-  else if (js) release_js(s);
-  uv_close((uv_handle_t *)&s->poll, on_closed);
-}
-
-static void on_teardown(napi_async_cleanup_hook_handle handle, void *arg) { sock_close(arg, 0); }
-
-static void box_finalize(napi_env env, void *data, void *hint) {
-  eq_box *box = data;
-  if (box->s) box->s->box = NULL, sock_close(box->s, 1);
-  free(box);
-}
-
-static eq_sock *unbox(napi_env env, napi_value value) {
-  void *data = NULL;
-  if (napi_get_value_external(env, value, &data) != napi_ok || !data) {
-    napi_throw_type_error(env, NULL, "expected an errqueue socket handle");
-    return NULL;
-  }
-  eq_sock *s = ((eq_box *)data)->s;
-  if (!s || s->closing) napi_throw_error(env, "ECLOSED", "errqueue socket closed");
-  return s && !s->closing ? s : NULL;
+  if (((eq_sock *)base)->tcp) tcp_abort(base->fd);
 }
 
 /* ---- open --------------------------------------------------------------------------------- */
@@ -402,36 +324,15 @@ static napi_value wrap_socket(napi_env env, int fd, int family, int tcp, int64_t
   if (!s) return close(fd), throw_errno(env, "allocating the socket", ENOMEM);
   int local_port =
       ntohs(family == 4 ? ((struct sockaddr_in *)&local)->sin_port : ((struct sockaddr_in6 *)&local)->sin6_port);
-  s->env = env, s->fd = fd, s->family = family, s->tcp = tcp, s->ttl = -1, s->epoch_s = epoch_s;
-
-  uv_loop_t *loop;
-  int uverr = UV_EINVAL;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok || (uverr = uv_poll_init_socket(loop, &s->poll, fd)) != 0) {
-    close(fd), free(s);
-    napi_throw_error(env, uv_err_name(uverr), "cannot poll the socket");
-    return NULL;
-  }
-  s->poll.data = s;
+  s->base.fd = fd, s->base.epoch_s = epoch_s, s->base.on_close = abort_tcp_probe;
+  s->family = family, s->tcp = tcp, s->ttl = -1;
   /* A TCP probe also waits for writable: connect() completing. */
-  if ((uverr = tcp ? uv_poll_start(&s->poll, UV_READABLE | UV_WRITABLE, on_poll_tcp)
-                   : uv_poll_start(&s->poll, UV_READABLE, on_poll)) != 0) {
-    napi_throw_error(env, uv_err_name(uverr), uv_strerror(uverr));
-    sock_close(s, 0);
-    return NULL;
-  }
-  uv_unref((uv_handle_t *)&s->poll); /* pending probes have their timers */
-  NAPI_OK(env, napi_add_async_cleanup_hook(env, on_teardown, s, &s->cleanup));
-
-  napi_value name, result, v;
-  eq_box *box = malloc(sizeof *box);
-  if (!box) return sock_close(s, 0), throw_errno(env, "allocating the handle", ENOMEM);
-  box->s = s, s->box = box;
-  NAPI_OK(env, napi_create_string_utf8(env, "nop-errqueue-socket", NAPI_AUTO_LENGTH, &name));
-  NAPI_OK(env, napi_async_init(env, NULL, name, &s->async));
-  NAPI_OK(env, napi_create_reference(env, callback, 1, &s->callback));
+  napi_value handle = tcp ? poll_start(env, &s->base, UV_READABLE | UV_WRITABLE, on_poll_tcp, callback, "nop-tcp-probe")
+                          : poll_start(env, &s->base, UV_READABLE, on_poll, callback, "nop-errqueue-socket");
+  if (!handle) return NULL;
+  napi_value result, v;
   NAPI_OK(env, napi_create_object(env, &result));
-  NAPI_OK(env, napi_create_external(env, box, box_finalize, NULL, &v));
-  NAPI_OK(env, napi_set_named_property(env, result, "handle", v));
+  NAPI_OK(env, napi_set_named_property(env, result, "handle", handle));
   NAPI_OK(env, napi_create_int32(env, local_port, &v));
   NAPI_OK(env, napi_set_named_property(env, result, "localPort", v));
   *out = s;
@@ -563,7 +464,7 @@ static napi_value js_connect_tcp(napi_env env, napi_callback_info info) {
   eq_sock *s = NULL;
   napi_value result = wrap_socket(env, fd, family, 1, epoch_s, argv[5], &s);
   if (!result) return NULL;
-  s->sent_ns = ns_since(s, &sent);
+  s->sent_ns = ns_since(&s->base, &sent);
   NAPI_OK(env, napi_create_double(env, s->sent_ns, &v));
   NAPI_OK(env, napi_set_named_property(env, result, "sentNs", v));
   return result;
@@ -582,7 +483,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   bool is_buffer = false;
   NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 3) return napi_throw_type_error(env, NULL, "send(handle, ttl, payload)"), NULL;
-  eq_sock *s = unbox(env, argv[0]);
+  eq_sock *s = (eq_sock *)poll_unbox(env, argv[0], "errqueue socket");
   if (!s) return NULL;
   NAPI_OK(env, napi_get_value_int32(env, argv[1], &ttl));
   NAPI_OK(env, napi_is_buffer(env, argv[2], &is_buffer));
@@ -591,8 +492,8 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   if (ttl < 1 || ttl > 255 || len > MAX_PAYLOAD)
     return napi_throw_range_error(env, NULL, "ttl must be 1-255 and the payload at most 1400 bytes"), NULL;
   if (ttl != s->ttl) {
-    int r = s->family == 4 ? set_int(s->fd, IPPROTO_IP, IP_TTL, ttl)
-                           : set_int(s->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl);
+    int r = s->family == 4 ? set_int(s->base.fd, IPPROTO_IP, IP_TTL, ttl)
+                           : set_int(s->base.fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl);
     if (r != 0) return throw_errno(env, "cannot set the TTL", errno);
     s->ttl = ttl;
   }
@@ -600,7 +501,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   ssize_t sent;
   for (int tries = 0;; tries++) {
     if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return throw_errno(env, "clock_gettime", errno);
-    sent = send(s->fd, payload, len, 0);
+    sent = send(s->base.fd, payload, len, 0);
     if (sent >= 0 || errno == EAGAIN || errno == EWOULDBLOCK) break;
     if (errno == EINTR && tries < 8) continue;
     /* The last ICMP error (time exceeded, port unreachable, ...) is latched in sk_err and fails
@@ -610,20 +511,8 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   }
   if (sent < 0) return throw_errno(env, "send", errno);
   if ((size_t)sent != len) return napi_throw_error(env, "EIO", "send: short send"), NULL;
-  NAPI_OK(env, napi_create_double(env, ns_since(s, &ts), &result));
+  NAPI_OK(env, napi_create_double(env, ns_since(&s->base, &ts), &result));
   return result;
-}
-
-static napi_value js_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  void *data = NULL;
-  NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok || !data)
-    return napi_throw_type_error(env, NULL, "expected an errqueue socket handle"), NULL;
-  eq_box *box = data;
-  if (box->s) sock_close(box->s, 1);
-  return NULL;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -631,7 +520,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"connectTcp", NULL, js_connect_tcp, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, poll_js_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   NAPI_OK(env, napi_define_properties(env, exports, sizeof props / sizeof *props, props));
   return exports;

@@ -42,6 +42,7 @@
 #include <uv.h>
 
 #include "napi-common.h"
+#include "poll-socket.h"
 
 #define RX_BATCH 64          /* datagrams per recvmmsg() */
 #define RX_SLOT 512          /* bytes kept per datagram: IP + ICMP + quoted IP + ICMP fit */
@@ -51,7 +52,6 @@
 #define RCVBUF (8 << 20)     /* room for a burst of thousands of replies */
 #define SOL_RAW_ICMP_FILTER 1 /* ICMP_FILTER of <linux/icmp.h>, which clashes with glibc's */
 
-typedef struct icmp_box icmp_box;
 
 /* One received message, parsed, waiting for the batch to go to JS. */
 typedef struct {
@@ -63,23 +63,13 @@ typedef struct {
 #define PACKET_FIELDS 7 /* numbers per packet in the Float64Array handed to JS */
 
 typedef struct {
-  uv_poll_t poll;
-  napi_env env;
-  napi_ref callback;
-  napi_async_context async;
-  napi_async_cleanup_hook_handle cleanup;
-  icmp_box *box;   /* the JS handle, NULL once it was collected */
-  int fd;
+  poll_sock base;  /* first: a poll_sock * is an icmp_sock * */
   int family;      /* 4 or 6 */
   int dgram;       /* 1: SOCK_DGRAM ICMP socket, 0: SOCK_RAW */
-  int closing;
   int empty_errors; /* EPOLLERR wakeups in a row that found nothing */
-  int in_callback;  /* inside napi_make_callback: the async context is in use */
-  int release_js;   /* closed from inside the callback: release refs once it returns */
   uint16_t ident;  /* echo identifier (datagram: the kernel's, = the bound "port") */
   int ttl;         /* TTL / hop limit currently set, -1 = kernel default */
   int df;          /* Don't Fragment currently set */
-  int64_t epoch_s; /* CLOCK_REALTIME seconds at open: timestamps are ns since then */
   rx_packet *rx;   /* this wakeup's parsed packets (grows as needed, up to MAX_DRAIN) */
   uint32_t rx_cap;
   napi_ref fields;     /* the Float64Array handed to onPackets, reused while big enough */
@@ -93,15 +83,9 @@ typedef struct {
   unsigned char ctl[RX_BATCH][CTL_SLOT];
 } icmp_sock;
 
-struct icmp_box {
-  icmp_sock *s; /* NULL once the socket is closed */
-};
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static double ns_since(const icmp_sock *s, const struct timespec *ts) {
-  return (double)((int64_t)ts->tv_sec - s->epoch_s) * 1e9 + (double)ts->tv_nsec;
-}
 
 static uint16_t checksum(const unsigned char *p, size_t len) {
   uint32_t sum = 0;
@@ -146,7 +130,7 @@ static const struct sock_extended_err *read_cmsgs(icmp_sock *s, struct msghdr *m
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
       struct timespec ts;
       memcpy(&ts, CMSG_DATA(c), sizeof ts);
-      p->rx_ns = ns_since(s, &ts), have_ts = 1;
+      p->rx_ns = ns_since(&s->base, &ts), have_ts = 1;
     } else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
                (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
       memcpy(&p->ttl, CMSG_DATA(c), sizeof p->ttl);
@@ -155,7 +139,7 @@ static const struct sock_extended_err *read_cmsgs(icmp_sock *s, struct msghdr *m
       ee = (const struct sock_extended_err *)CMSG_DATA(c);
     }
   }
-  if (!have_ts && clock_gettime(CLOCK_REALTIME, &now) == 0) p->rx_ns = ns_since(s, &now);
+  if (!have_ts && clock_gettime(CLOCK_REALTIME, &now) == 0) p->rx_ns = ns_since(&s->base, &now);
   return ee;
 }
 
@@ -204,7 +188,7 @@ static int drain_errqueue(icmp_sock *s, uint32_t *n) {
     struct iovec iov = {data, sizeof data};
     struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
                        .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl};
-    ssize_t len = recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+    ssize_t len = recvmsg(s->base.fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
     if (len < 0) {
       if (errno == EINTR) continue;
       return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : errno;
@@ -222,11 +206,6 @@ static int drain_errqueue(icmp_sock *s, uint32_t *n) {
   return 0;
 }
 
-/* Errors a datagram socket latches from an ICMP error (sk_err) and returns once from the next
- * recvmsg()/sendto(): not a broken socket, the ICMP error itself is on the error queue. */
-static int latched(int err) {
-  return err != EBADF && err != ENOTSOCK && err != EFAULT && err != EINVAL && err != ENOMEM;
-}
 
 static int drain(icmp_sock *s, uint32_t *n) {
   for (int total = 0; total < MAX_DRAIN;) {
@@ -237,7 +216,7 @@ static int drain(icmp_sock *s, uint32_t *n) {
           .msg_iovlen = 1, .msg_control = s->ctl[i], .msg_controllen = CTL_SLOT};
       s->msgs[i].msg_len = 0;
     }
-    int got = recvmmsg(s->fd, s->msgs, RX_BATCH, MSG_DONTWAIT, NULL);
+    int got = recvmmsg(s->base.fd, s->msgs, RX_BATCH, MSG_DONTWAIT, NULL);
     if (got < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
       if (errno == EINTR || (s->dgram && latched(errno))) { /* cleared by this read: go on */
@@ -253,13 +232,11 @@ static int drain(icmp_sock *s, uint32_t *n) {
   return 0;
 }
 
-static void release_js(icmp_sock *s);
-
 /* The batch as (count, Float64Array of PACKET_FIELDS per packet, array of sender addresses). The
  * Float64Array is the socket's own, reused from one wakeup to the next (no ArrayBuffer per
  * wakeup): JS reads it during the callback only. */
 static int batch_to_js(icmp_sock *s, uint32_t n, napi_value *count, napi_value *fields, napi_value *from) {
-  napi_env env = s->env;
+  napi_env env = s->base.env;
   napi_value str = NULL;
   const char *last = NULL;
   if (n > s->fields_cap || !s->fields) {
@@ -292,46 +269,34 @@ static int batch_to_js(icmp_sock *s, uint32_t n, napi_value *count, napi_value *
 }
 
 static void call_js(icmp_sock *s, napi_value err, uint32_t n) {
-  napi_env env = s->env;
-  napi_value cb, global, result, argv[4] = {err};
+  napi_value argv[4] = {err};
   if (batch_to_js(s, n, &argv[1], &argv[2], &argv[3]) != 0) return;
-  if (napi_get_reference_value(env, s->callback, &cb) != napi_ok || !cb) return;
-  napi_get_global(env, &global); /* make_callback wants an object as `this` */
-  /* make_callback (not call_function): runs the microtasks (promise settlements) afterwards. */
-  s->in_callback = 1;
-  napi_status status = napi_make_callback(env, s->async, global, cb, 4, argv, &result);
-  s->in_callback = 0;
-  if (s->release_js) release_js(s); /* the callback closed the socket */
-  if (status == napi_pending_exception) {
-    napi_value exception;
-    napi_get_and_clear_last_exception(env, &exception);
-    napi_fatal_exception(env, exception); /* -> process 'uncaughtException', as for any callback */
-  }
+  poll_call_js(&s->base, 4, argv);
 }
 
 static void on_poll(uv_poll_t *handle, int status, int events) {
   icmp_sock *s = handle->data;
-  if (s->closing) return;
+  if (s->base.closing) return;
   int fail = status < 0 ? -status : 0;
   int restart = 0;
   /* libuv reports EPOLLERR as UV_EBADF and stops the poll; on a live socket EPOLLERR only means
    * a queued ICMP error (or a latched sk_err): drain, clear, and poll again. */
-  if (status == UV_EBADF && fcntl(s->fd, F_GETFD) != -1) fail = 0, restart = 1;
+  if (status == UV_EBADF && fcntl(s->base.fd, F_GETFD) != -1) fail = 0, restart = 1;
   napi_handle_scope scope;
-  if (napi_open_handle_scope(s->env, &scope) != napi_ok) return;
+  if (napi_open_handle_scope(s->base.env, &scope) != napi_ok) return;
   napi_value err;
   uint32_t n = 0;
-  napi_get_null(s->env, &err);
+  napi_get_null(s->base.env, &err);
   if (!fail && s->dgram && restart) fail = drain_errqueue(s, &n); /* only EPOLLERR says it has some */
   if (!fail) fail = drain(s, &n);
   if (!fail && restart) {
     int pending = 0;
     socklen_t len = sizeof pending;
-    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) fail = errno; /* clears sk_err */
+    if (getsockopt(s->base.fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) fail = errno; /* clears sk_err */
     /* Nothing to read and nothing latched, yet EPOLLERR again and again: give up on this socket. */
     else if (n == 0 && pending == 0 && ++s->empty_errors > 100) fail = EIO;
     else {
-      int uverr = uv_poll_start(&s->poll, UV_READABLE, on_poll);
+      int uverr = uv_poll_start(&s->base.poll, UV_READABLE, on_poll);
       if (uverr != 0) fail = -uverr;
     }
   }
@@ -340,61 +305,22 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
     napi_value code, msg;
     char text[200];
     snprintf(text, sizeof text, "ICMP socket receive failed: %s", strerror(fail));
-    napi_create_string_utf8(s->env, errno_name(fail), NAPI_AUTO_LENGTH, &code);
-    napi_create_string_utf8(s->env, text, NAPI_AUTO_LENGTH, &msg);
-    napi_create_error(s->env, code, msg, &err);
+    napi_create_string_utf8(s->base.env, errno_name(fail), NAPI_AUTO_LENGTH, &code);
+    napi_create_string_utf8(s->base.env, text, NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(s->base.env, code, msg, &err);
   }
   if (n > 0 || fail) call_js(s, err, n);
-  napi_close_handle_scope(s->env, scope);
+  napi_close_handle_scope(s->base.env, scope);
 }
 
-/* ---- lifetime ----------------------------------------------------------------------------- */
+/* ---- lifetime (poll-socket.h) ------------------------------------------------------------ */
 
-static void on_closed(uv_handle_t *handle) {
-  icmp_sock *s = handle->data;
-  if (close(s->fd) != 0) perror("nop_icmp: close"); /* nothing left to tell JS */
-  if (s->box) s->box->s = NULL;
-  if (s->cleanup) napi_remove_async_cleanup_hook(s->cleanup);
-  free(s->rx);
-  free(s);
+static void release_fields(poll_sock *base) {
+  icmp_sock *s = (icmp_sock *)base;
+  if (s->fields) napi_delete_reference(base->env, s->fields), s->fields = NULL;
 }
 
-/* Drops the JS callback and the async context (in a JS context, not during env teardown). */
-static void release_js(icmp_sock *s) {
-  s->release_js = 0;
-  if (s->callback) napi_delete_reference(s->env, s->callback), s->callback = NULL;
-  if (s->async) napi_async_destroy(s->env, s->async), s->async = NULL;
-  if (s->fields) napi_delete_reference(s->env, s->fields), s->fields = NULL;
-}
-
-/* Stops polling and closes; `js`: may release JS references (not during env teardown). */
-static void sock_close(icmp_sock *s, int js) {
-  if (s->closing) return;
-  s->closing = 1;
-  uv_poll_stop(&s->poll);
-  if (js && s->in_callback) s->release_js = 1; /* call_js releases once the callback returns */
-  else if (js) release_js(s);
-  uv_close((uv_handle_t *)&s->poll, on_closed);
-}
-
-static void on_teardown(napi_async_cleanup_hook_handle handle, void *arg) { sock_close(arg, 0); }
-
-static void box_finalize(napi_env env, void *data, void *hint) {
-  icmp_box *box = data;
-  if (box->s) box->s->box = NULL, sock_close(box->s, 1);
-  free(box);
-}
-
-static icmp_sock *unbox(napi_env env, napi_value value) {
-  void *data = NULL;
-  if (napi_get_value_external(env, value, &data) != napi_ok || !data) {
-    napi_throw_type_error(env, NULL, "expected an ICMP socket handle");
-    return NULL;
-  }
-  icmp_sock *s = ((icmp_box *)data)->s;
-  if (!s || s->closing) napi_throw_error(env, "ECLOSED", "ICMP socket closed");
-  return s && !s->closing ? s : NULL;
-}
+static void free_rx(poll_sock *base) { free(((icmp_sock *)base)->rx); }
 
 /* ---- open --------------------------------------------------------------------------------- */
 
@@ -525,38 +451,15 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     snprintf(text, sizeof text, "cannot set up the ICMP socket (%s)", what);
     return throw_errno(env, text, err);
   }
-  s->env = env, s->fd = fd, s->family = family, s->dgram = dgram, s->ident = ident;
-  s->ttl = -1, s->df = 0, s->epoch_s = now.tv_sec;
+  s->base.env = env, s->base.fd = fd, s->family = family, s->dgram = dgram, s->ident = ident;
+  s->ttl = -1, s->df = 0, s->base.epoch_s = now.tv_sec;
   for (int i = 8; i < (int)sizeof s->tx; i++) s->tx[i] = (unsigned char)i; /* payload pattern */
 
-  uv_loop_t *loop;
-  int uverr = UV_EINVAL;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok || (uverr = uv_poll_init_socket(loop, &s->poll, fd)) != 0) {
-    close(fd), free(s);
-    napi_throw_error(env, uv_err_name(uverr), "cannot poll the ICMP socket");
-    return NULL;
-  }
-  s->poll.data = s;
-  if ((uverr = uv_poll_start(&s->poll, UV_READABLE, on_poll)) != 0) {
-    napi_throw_error(env, uv_err_name(uverr), uv_strerror(uverr));
-    sock_close(s, 0); /* on_closed closes the fd and frees */
-    return NULL;
-  }
-  /* The socket alone does not keep the process alive: pending echoes have their timers. */
-  uv_unref((uv_handle_t *)&s->poll);
-  /* On environment teardown (process exit, worker end) the socket closes itself. */
-  NAPI_OK(env, napi_add_async_cleanup_hook(env, on_teardown, s, &s->cleanup));
-
-  napi_value name;
-  icmp_box *box = malloc(sizeof *box);
-  if (!box) return sock_close(s, 0), throw_errno(env, "allocating the handle", ENOMEM);
-  box->s = s, s->box = box;
-  NAPI_OK(env, napi_create_string_utf8(env, "nop-icmp-socket", NAPI_AUTO_LENGTH, &name));
-  NAPI_OK(env, napi_async_init(env, NULL, name, &s->async));
-  NAPI_OK(env, napi_create_reference(env, argv[2], 1, &s->callback));
+  s->base.on_release = release_fields, s->base.on_free = free_rx;
+  napi_value handle = poll_start(env, &s->base, UV_READABLE, on_poll, argv[2], "nop-icmp-socket");
+  if (!handle) return NULL;
   NAPI_OK(env, napi_create_object(env, &result));
-  NAPI_OK(env, napi_create_external(env, box, box_finalize, NULL, &v));
-  NAPI_OK(env, napi_set_named_property(env, result, "handle", v));
+  NAPI_OK(env, napi_set_named_property(env, result, "handle", handle));
   NAPI_OK(env, napi_create_string_utf8(env, dgram ? "dgram" : "raw", NAPI_AUTO_LENGTH, &v));
   NAPI_OK(env, napi_set_named_property(env, result, "kind", v));
   NAPI_OK(env, napi_create_int32(env, ident, &v));
@@ -574,7 +477,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   bool df;
   NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 6) return napi_throw_type_error(env, NULL, "send(handle, address, seq, size, ttl, df)"), NULL;
-  icmp_sock *s = unbox(env, argv[0]);
+  icmp_sock *s = (icmp_sock *)poll_unbox(env, argv[0], "ICMP socket");
   if (!s) return NULL;
   NAPI_OK(env, napi_get_value_string_utf8(env, argv[1], address, sizeof address, NULL));
   NAPI_OK(env, napi_get_value_int32(env, argv[2], &seq));
@@ -608,13 +511,13 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
 
   /* Per-echo TTL / DF are socket options: set them only when they change (one thread sends). */
   if (ttl != s->ttl) {
-    int r = s->family == 4 ? set_int(s->fd, IPPROTO_IP, IP_TTL, ttl) : set_int(s->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl);
+    int r = s->family == 4 ? set_int(s->base.fd, IPPROTO_IP, IP_TTL, ttl) : set_int(s->base.fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl);
     if (r != 0) return throw_errno(env, "cannot set the TTL", errno);
     s->ttl = ttl;
   }
   if ((int)df != s->df) {
-    int r = s->family == 4 ? set_int(s->fd, IPPROTO_IP, IP_MTU_DISCOVER, df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT)
-                           : set_int(s->fd, IPPROTO_IPV6, IPV6_DONTFRAG, df ? 1 : 0);
+    int r = s->family == 4 ? set_int(s->base.fd, IPPROTO_IP, IP_MTU_DISCOVER, df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT)
+                           : set_int(s->base.fd, IPPROTO_IPV6, IPV6_DONTFRAG, df ? 1 : 0);
     if (r != 0) return throw_errno(env, "cannot set Don't Fragment", errno);
     s->df = df;
   }
@@ -634,7 +537,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   int retried = 0;
   for (;;) {
     if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return throw_errno(env, "clock_gettime", errno);
-    sent = sendto(s->fd, p, len, 0, (struct sockaddr *)&to, tolen);
+    sent = sendto(s->base.fd, p, len, 0, (struct sockaddr *)&to, tolen);
     if (sent >= 0 || errno == EAGAIN || errno == EWOULDBLOCK) break;
     if (errno == EINTR) continue;
     /* A datagram socket with IP_RECVERR also latches the last ICMP error (for any target) and
@@ -644,27 +547,15 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   }
   if (sent < 0) return throw_errno(env, "sendto", errno);
   if ((size_t)sent != len) return napi_throw_error(env, "EIO", "sendto: short send"), NULL;
-  NAPI_OK(env, napi_create_double(env, ns_since(s, &ts), &result));
+  NAPI_OK(env, napi_create_double(env, ns_since(&s->base, &ts), &result));
   return result;
-}
-
-static napi_value js_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  void *data = NULL;
-  NAPI_OK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok || !data)
-    return napi_throw_type_error(env, NULL, "expected an ICMP socket handle"), NULL;
-  icmp_box *box = data;
-  if (box->s) sock_close(box->s, 1);
-  return NULL;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"close", NULL, poll_js_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   NAPI_OK(env, napi_define_properties(env, exports, sizeof props / sizeof *props, props));
   return exports;
