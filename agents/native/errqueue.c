@@ -116,21 +116,34 @@ static const struct sock_extended_err *read_cmsgs(eq_sock *s, struct msghdr *m, 
   return ee;
 }
 
+/* One received message: its bytes (the first DATA_SLOT), control data and sender. */
+typedef struct {
+  unsigned char data[DATA_SLOT], ctl[CTL_SLOT];
+  struct sockaddr_storage from;
+  struct iovec iov;
+  struct msghdr m;
+} rx_slot;
+
+/* recvmsg() from the normal queue or (flags MSG_ERRQUEUE) the error queue, without waiting: the
+ * message length, or -1 with errno. */
+static ssize_t recv_slot(eq_sock *s, rx_slot *r, int flags) {
+  r->iov = (struct iovec){r->data, sizeof r->data};
+  r->m = (struct msghdr){.msg_name = &r->from, .msg_namelen = sizeof r->from, .msg_iov = &r->iov,
+                         .msg_iovlen = 1, .msg_control = r->ctl, .msg_controllen = sizeof r->ctl};
+  return recvmsg(s->base.fd, &r->m, flags | MSG_DONTWAIT);
+}
+
 /* ICMP errors quoting our datagrams; local errors (origin LOCAL) are passed on too (JS skips). */
 static int drain_errqueue(eq_sock *s, napi_value arr, uint32_t *n) {
+  rx_slot r;
   for (int i = 0; i < MAX_DRAIN; i++) {
-    unsigned char data[DATA_SLOT], ctl[CTL_SLOT];
-    struct sockaddr_storage from;
-    struct iovec iov = {data, sizeof data};
-    struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
-                       .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl};
-    ssize_t len = recvmsg(s->base.fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+    ssize_t len = recv_slot(s, &r, MSG_ERRQUEUE);
     if (len < 0) {
       if (errno == EINTR) continue;
       return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : errno;
     }
-    event e = {.error = 1, .data = data, .len = (size_t)len > sizeof data ? sizeof data : (size_t)len};
-    const struct sock_extended_err *ee = read_cmsgs(s, &m, &e);
+    event e = {.error = 1, .data = r.data, .len = (size_t)len > sizeof r.data ? sizeof r.data : (size_t)len};
+    const struct sock_extended_err *ee = read_cmsgs(s, &r.m, &e);
     if (!ee) continue;
     e.origin = ee->ee_origin, e.type = ee->ee_type, e.code = ee->ee_code;
     if (ee->ee_origin == SO_EE_ORIGIN_ICMP || ee->ee_origin == SO_EE_ORIGIN_ICMP6)
@@ -142,21 +155,17 @@ static int drain_errqueue(eq_sock *s, napi_value arr, uint32_t *n) {
 
 /* The normal queue: UDP replies from the destination (the socket is connected to it). */
 static int drain(eq_sock *s, napi_value arr, uint32_t *n) {
+  rx_slot r;
   for (int i = 0; i < MAX_DRAIN; i++) {
-    unsigned char data[DATA_SLOT], ctl[CTL_SLOT];
-    struct sockaddr_storage from;
-    struct iovec iov = {data, sizeof data};
-    struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
-                       .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl};
-    ssize_t len = recvmsg(s->base.fd, &m, MSG_DONTWAIT);
+    ssize_t len = recv_slot(s, &r, 0);
     if (len < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
       if (errno == EINTR || latched(errno)) continue; /* sk_err, cleared by this read */
       return errno;
     }
-    event e = {.error = 0, .data = data, .len = (size_t)len > sizeof data ? sizeof data : (size_t)len,
-               .from = (const struct sockaddr *)&from};
-    read_cmsgs(s, &m, &e);
+    event e = {.error = 0, .data = r.data, .len = (size_t)len > sizeof r.data ? sizeof r.data : (size_t)len,
+               .from = (const struct sockaddr *)&r.from};
+    read_cmsgs(s, &r.m, &e);
     push(s, arr, n, &e);
   }
   return 0;
@@ -476,7 +485,7 @@ static napi_value js_connect_tcp(napi_env env, napi_callback_info info) {
 
 static napi_value js_send(napi_env env, napi_callback_info info) {
   size_t argc = 3;
-  napi_value argv[3], result;
+  napi_value argv[3];
   int32_t ttl;
   void *payload = NULL;
   size_t len = 0;
@@ -497,22 +506,8 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
     if (r != 0) return throw_errno(env, "cannot set the TTL", errno);
     s->ttl = ttl;
   }
-  struct timespec ts;
-  ssize_t sent;
-  for (int tries = 0;; tries++) {
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return throw_errno(env, "clock_gettime", errno);
-    sent = send(s->base.fd, payload, len, 0);
-    if (sent >= 0 || errno == EAGAIN || errno == EWOULDBLOCK) break;
-    if (errno == EINTR && tries < 8) continue;
-    /* The last ICMP error (time exceeded, port unreachable, ...) is latched in sk_err and fails
-     * the next send once; that call cleared it, so retry to learn the real outcome. */
-    if (latched(errno) && tries < 2) continue;
-    break;
-  }
-  if (sent < 0) return throw_errno(env, "send", errno);
-  if ((size_t)sent != len) return napi_throw_error(env, "EIO", "send: short send"), NULL;
-  NAPI_OK(env, napi_create_double(env, ns_since(&s->base, &ts), &result));
-  return result;
+  /* The last ICMP error (time exceeded, port unreachable, ...) fails the next send once. */
+  return send_stamped(env, &s->base, payload, len, NULL, 0, 2, "send");
 }
 
 static napi_value init(napi_env env, napi_value exports) {

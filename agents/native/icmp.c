@@ -471,7 +471,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
 
 static napi_value js_send(napi_env env, napi_callback_info info) {
   size_t argc = 6;
-  napi_value argv[6], result;
+  napi_value argv[6];
   char address[INET6_ADDRSTRLEN + IF_NAMESIZE + 2] = "";
   int32_t seq, size, ttl;
   bool df;
@@ -532,23 +532,9 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
     p[2] = sum >> 8, p[3] = sum & 0xff;
   }
 
-  struct timespec ts;
-  ssize_t sent;
-  int retried = 0;
-  for (;;) {
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return throw_errno(env, "clock_gettime", errno);
-    sent = sendto(s->base.fd, p, len, 0, (struct sockaddr *)&to, tolen);
-    if (sent >= 0 || errno == EAGAIN || errno == EWOULDBLOCK) break;
-    if (errno == EINTR) continue;
-    /* A datagram socket with IP_RECVERR also latches the last ICMP error (for any target) and
-     * fails the next send with it; that read cleared it, so one retry tells the real outcome. */
-    if (s->dgram && latched(errno) && !retried++) continue;
-    break;
-  }
-  if (sent < 0) return throw_errno(env, "sendto", errno);
-  if ((size_t)sent != len) return napi_throw_error(env, "EIO", "sendto: short send"), NULL;
-  NAPI_OK(env, napi_create_double(env, ns_since(&s->base, &ts), &result));
-  return result;
+  /* A datagram socket with IP_RECVERR also latches the last ICMP error (for any target) and
+   * fails the next send with it once; a raw socket does not. */
+  return send_stamped(env, &s->base, p, len, (struct sockaddr *)&to, tolen, s->dgram ? 1 : 0, "sendto");
 }
 
 static napi_value init(napi_env env, napi_value exports) {

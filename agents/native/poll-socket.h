@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <uv.h>
@@ -52,6 +53,33 @@ static inline double ns_since(const poll_sock *s, const struct timespec *ts) {
 static inline int latched(int err) {
   return err != EBADF && err != ENOTSOCK && err != EFAULT && err != EINVAL && err != ENOMEM &&
          err != EAGAIN && err != EWOULDBLOCK;
+}
+
+/* Sends one datagram on `s` (`to` NULL: a connected socket) and returns to JS when it left: ns
+ * since the socket's epoch, read from CLOCK_REALTIME right before the send (the RTT's start).
+ * EINTR is retried; so is an error the socket latched from an earlier ICMP error (an IP_RECVERR
+ * socket fails the next send with it once, and that call clears it), up to `latched_retries`
+ * times, to learn the real outcome. NULL with a JS exception named after the errno otherwise. */
+static inline napi_value send_stamped(napi_env env, poll_sock *s, const void *buf, size_t len,
+                                      const struct sockaddr *to, socklen_t tolen, int latched_retries,
+                                      const char *what) {
+  struct timespec ts;
+  ssize_t sent;
+  for (int interrupted = 0, retried = 0;;) {
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return throw_errno(env, "clock_gettime", errno);
+    sent = sendto(s->fd, buf, len, 0, to, to ? tolen : 0);
+    if (sent >= 0 || errno == EAGAIN || errno == EWOULDBLOCK) break;
+    if (errno == EINTR && interrupted++ < 8) continue;
+    if (errno != EINTR && latched(errno) && retried++ < latched_retries) continue;
+    break;
+  }
+  if (sent < 0) return throw_errno(env, what, errno);
+  char text[40];
+  snprintf(text, sizeof text, "%s: short send", what);
+  if ((size_t)sent != len) return napi_throw_error(env, "EIO", text), NULL;
+  napi_value result;
+  NAPI_OK(env, napi_create_double(env, ns_since(s, &ts), &result));
+  return result;
 }
 
 /* Drops the JS callback and the async context (in a JS context, not during env teardown). */
