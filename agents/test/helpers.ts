@@ -56,14 +56,16 @@ export function agentEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs the agent's bin to completion. */
-export function runAgentBin(
+/** Runs a command to completion, collecting its output; SIGKILLed after `timeoutMs`. */
+export function runToEnd(
+  file: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number; timeoutMs?: number } = {},
 ): Promise<RunOutput> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AGENT_BIN, ...args], {
-      env: options.env ?? agentEnv(),
+    const child = spawn(file, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
       uid: options.uid,
       gid: options.gid,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,4 +81,12 @@ export function runAgentBin(
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** Runs the agent's bin to completion. */
+export function runAgentBin(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; timeoutMs?: number } = {},
+): Promise<RunOutput> {
+  return runToEnd(process.execPath, [AGENT_BIN, ...args], { ...options, env: options.env ?? agentEnv() });
 }

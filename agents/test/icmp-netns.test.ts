@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type CheckResult, type CheckSpecInput } from '@nop/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeIcmpSockets, ICMP_PERMISSION_MESSAGE, runCheck } from '../src/checks/index.ts';
-import { spec } from './helpers.ts';
+import { runToEnd, spec } from './helpers.ts';
 import { type TestNet, createEmptyNamespace, createTestNet, netnsUsable, removeStaleNamespaces } from './netns.ts';
 
 // Real echoes over a veth pair into a namespace this file creates (and removes): nftables in
@@ -139,24 +138,14 @@ interface ChildOutput {
 }
 
 /** Runs icmp-child.ts inside `ns` (optionally as nobody) and returns what it printed. */
-function child(ns: string, job: object): Promise<ChildOutput> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', CHILD, JSON.stringify(job)], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d));
-    proc.stderr.on('data', (d: Buffer) => (err += d));
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`child exited ${code}: ${err}`));
-      else resolve(JSON.parse(out.trim()) as ChildOutput);
-    });
-  });
+async function child(ns: string, job: object): Promise<ChildOutput> {
+  const run = await runToEnd(
+    'ip',
+    ['netns', 'exec', ns, process.execPath, '--import', 'tsx', CHILD, JSON.stringify(job)],
+    { cwd: REPO, timeoutMs: 20_000 },
+  );
+  if (run.code !== 0) throw new Error(`child exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim()) as ChildOutput;
 }
 
 describe.runIf(usable)('icmp socket kinds (child processes in a fresh namespace)', () => {

@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { AGENT_BIN } from '../src/index.ts';
-import { type RunOutput, agentEnv } from './helpers.ts';
+import { type RunOutput, agentEnv, runToEnd } from './helpers.ts';
 
 /**
  * A chain of network namespaces as a tiny routed network, made (and removed) by a test:
@@ -190,24 +190,8 @@ export interface NetnsRunOptions {
 export function runAgentInNetns(ns: string, config: string, options: NetnsRunOptions = {}): Promise<RunOutput> {
   const { timeoutMs = 10_000, env = {}, uid } = options;
   const drop = uid === undefined ? [] : ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'ip',
-      ['netns', 'exec', ns, ...drop, process.execPath, AGENT_BIN, '--config', config, '--once'],
-      {
-        env: agentEnv(env),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
+  return runToEnd('ip', ['netns', 'exec', ns, ...drop, process.execPath, AGENT_BIN, '--config', config, '--once'], {
+    env: agentEnv(env),
+    timeoutMs,
   });
 }
