@@ -1,12 +1,11 @@
 import { LoginBody } from '@nop/protocol';
 import { useEffect } from 'react';
 import { login } from '../api/auth.ts';
+import { AuthField } from '../components/AuthField.tsx';
 import { AuthLayout } from '../components/AuthLayout.tsx';
 import { Link } from '../components/Link.tsx';
 import { Alert } from '../components/ui/Alert.tsx';
 import { Button } from '../components/ui/Button.tsx';
-import { Field } from '../components/ui/Field.tsx';
-import { Input } from '../components/ui/Input.tsx';
 import { useAuthForm } from '../hooks/useAuthForm.ts';
 import { useAuth } from '../store/auth.ts';
 
@@ -40,29 +39,8 @@ export function Login() {
       <form noValidate onSubmit={form.onSubmit} className="space-y-4">
         {notice && !form.formError && <Alert tone="info">{notice}</Alert>}
         {form.formError && <Alert>{form.formError}</Alert>}
-        <Field label="Email" htmlFor="email" error={form.fieldErrors.email}>
-          <Input
-            id="email"
-            type="email"
-            autoComplete="email"
-            autoFocus
-            value={form.values.email}
-            onChange={(e) => form.set('email')(e.target.value)}
-            invalid={Boolean(form.fieldErrors.email)}
-            aria-describedby={form.fieldErrors.email ? 'email-error' : undefined}
-          />
-        </Field>
-        <Field label="Password" htmlFor="password" error={form.fieldErrors.password}>
-          <Input
-            id="password"
-            type="password"
-            autoComplete="current-password"
-            value={form.values.password}
-            onChange={(e) => form.set('password')(e.target.value)}
-            invalid={Boolean(form.fieldErrors.password)}
-            aria-describedby={form.fieldErrors.password ? 'password-error' : undefined}
-          />
-        </Field>
+        <AuthField form={form} name="email" label="Email" type="email" autoComplete="email" autoFocus />
+        <AuthField form={form} name="password" label="Password" type="password" autoComplete="current-password" />
         <Button type="submit" variant="primary" busy={form.pending} className="w-full">
           {form.pending ? 'Signing in…' : 'Sign in'}
         </Button>

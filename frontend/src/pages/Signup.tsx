@@ -1,11 +1,10 @@
 import { SignupBody } from '@nop/protocol';
 import { signup } from '../api/auth.ts';
+import { AuthField } from '../components/AuthField.tsx';
 import { AuthLayout } from '../components/AuthLayout.tsx';
 import { Link } from '../components/Link.tsx';
 import { Alert } from '../components/ui/Alert.tsx';
 import { Button } from '../components/ui/Button.tsx';
-import { Field } from '../components/ui/Field.tsx';
-import { Input } from '../components/ui/Input.tsx';
 import { useAuthForm } from '../hooks/useAuthForm.ts';
 
 export function Signup() {
@@ -16,7 +15,6 @@ export function Signup() {
     submit: signup,
     statusMessages: { 409: { field: 'email', message: 'An account with this email already exists.' } },
   });
-  const err = form.fieldErrors;
 
   return (
     <AuthLayout
@@ -33,39 +31,16 @@ export function Signup() {
     >
       <form noValidate onSubmit={form.onSubmit} className="space-y-4">
         {form.formError && <Alert>{form.formError}</Alert>}
-        <Field label="Name" htmlFor="name" error={err.name}>
-          <Input
-            id="name"
-            autoComplete="name"
-            autoFocus
-            value={form.values.name}
-            onChange={(e) => form.set('name')(e.target.value)}
-            invalid={Boolean(err.name)}
-            aria-describedby={err.name ? 'name-error' : undefined}
-          />
-        </Field>
-        <Field label="Email" htmlFor="email" error={err.email}>
-          <Input
-            id="email"
-            type="email"
-            autoComplete="email"
-            value={form.values.email}
-            onChange={(e) => form.set('email')(e.target.value)}
-            invalid={Boolean(err.email)}
-            aria-describedby={err.email ? 'email-error' : undefined}
-          />
-        </Field>
-        <Field label="Password" htmlFor="password" error={err.password} hint="At least 8 characters.">
-          <Input
-            id="password"
-            type="password"
-            autoComplete="new-password"
-            value={form.values.password}
-            onChange={(e) => form.set('password')(e.target.value)}
-            invalid={Boolean(err.password)}
-            aria-describedby={err.password ? 'password-error' : undefined}
-          />
-        </Field>
+        <AuthField form={form} name="name" label="Name" autoComplete="name" autoFocus />
+        <AuthField form={form} name="email" label="Email" type="email" autoComplete="email" />
+        <AuthField
+          form={form}
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 8 characters."
+        />
         <Button type="submit" variant="primary" busy={form.pending} className="w-full">
           {form.pending ? 'Creating account…' : 'Create account'}
         </Button>
