@@ -35,7 +35,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/errqueue.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -61,7 +60,6 @@
 typedef struct {
   poll_sock base; /* first: a poll_sock * is an eq_sock * */
   int family;
-  int empty_errors;
   int ttl;
   int tcp;        /* a TCP SYN probe (connectTcp) rather than a UDP flow */
   double sent_ns; /* tcp: when connect() sent the SYN */
@@ -176,25 +174,11 @@ static void call_js(eq_sock *s, napi_value err, napi_value arr) {
   poll_call_js(&s->base, 2, argv);
 }
 
-/* Error(`${what}: ${strerror}`) with .code = the errno's name, for the callback. */
-static napi_value errno_error(napi_env env, const char *what, int err) {
-  napi_value code, msg, error;
-  char text[200];
-  snprintf(text, sizeof text, "%s: %s", what, strerror(err));
-  napi_create_string_utf8(env, errno_name(err), NAPI_AUTO_LENGTH, &code);
-  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
-  napi_create_error(env, code, msg, &error);
-  return error;
-}
-
 static void on_poll(uv_poll_t *handle, int status, int events) {
   eq_sock *s = handle->data;
   if (s->base.closing) return;
-  int fail = status < 0 ? -status : 0;
-  int restart = 0;
-  /* libuv reports EPOLLERR as UV_EBADF and stops the poll; on a live socket EPOLLERR means a
-   * queued ICMP error (or a latched sk_err): drain, clear, and poll again. */
-  if (status == UV_EBADF && fcntl(s->base.fd, F_GETFD) != -1) fail = 0, restart = 1;
+  int restart = poll_error_wakeup(&s->base, status); /* drain, clear, and poll again */
+  int fail = status < 0 && !restart ? -status : 0;
   napi_handle_scope scope;
   if (napi_open_handle_scope(s->base.env, &scope) != napi_ok) return;
   napi_value arr, err;
@@ -203,17 +187,8 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
   napi_get_null(s->base.env, &err);
   if (!fail) fail = drain_errqueue(s, arr, &n);
   if (!fail) fail = drain(s, arr, &n);
-  if (!fail && restart) {
-    int pending = 0;
-    socklen_t len = sizeof pending;
-    if (getsockopt(s->base.fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) fail = errno;
-    else if (n == 0 && pending == 0 && ++s->empty_errors > 100) fail = EIO;
-    else {
-      int uverr = uv_poll_start(&s->base.poll, UV_READABLE, on_poll);
-      if (uverr != 0) fail = -uverr;
-    }
-  }
-  if (n > 0) s->empty_errors = 0;
+  if (!fail && restart) fail = poll_rearm(&s->base, n, on_poll);
+  if (n > 0) s->base.empty_errors = 0;
   if (fail) err = errno_error(s->base.env, "socket receive failed", fail);
   if (n > 0 || fail) call_js(s, err, arr);
   napi_close_handle_scope(s->base.env, scope);
@@ -273,7 +248,7 @@ static void on_poll_tcp(uv_poll_t *handle, int status, int events) {
       done = 1;
     } else if (pending != 0) {
       fail = pending; /* no route, ... with no ICMP error queued: a local failure */
-    } else if (status < 0 && ++s->empty_errors > 100) {
+    } else if (status < 0 && ++s->base.empty_errors > 100) {
       fail = EIO;
     } else if (status < 0) {
       /* libuv stopped the poll on EPOLLERR; nothing to say yet: keep waiting */

@@ -25,7 +25,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/errqueue.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
@@ -66,7 +65,6 @@ typedef struct {
   poll_sock base;  /* first: a poll_sock * is an icmp_sock * */
   int family;      /* 4 or 6 */
   int dgram;       /* 1: SOCK_DGRAM ICMP socket, 0: SOCK_RAW */
-  int empty_errors; /* EPOLLERR wakeups in a row that found nothing */
   uint16_t ident;  /* echo identifier (datagram: the kernel's, = the bound "port") */
   int ttl;         /* TTL / hop limit currently set, -1 = kernel default */
   int df;          /* Don't Fragment currently set */
@@ -277,11 +275,8 @@ static void call_js(icmp_sock *s, napi_value err, uint32_t n) {
 static void on_poll(uv_poll_t *handle, int status, int events) {
   icmp_sock *s = handle->data;
   if (s->base.closing) return;
-  int fail = status < 0 ? -status : 0;
-  int restart = 0;
-  /* libuv reports EPOLLERR as UV_EBADF and stops the poll; on a live socket EPOLLERR only means
-   * a queued ICMP error (or a latched sk_err): drain, clear, and poll again. */
-  if (status == UV_EBADF && fcntl(s->base.fd, F_GETFD) != -1) fail = 0, restart = 1;
+  int restart = poll_error_wakeup(&s->base, status); /* drain, clear, and poll again */
+  int fail = status < 0 && !restart ? -status : 0;
   napi_handle_scope scope;
   if (napi_open_handle_scope(s->base.env, &scope) != napi_ok) return;
   napi_value err;
@@ -289,26 +284,9 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
   napi_get_null(s->base.env, &err);
   if (!fail && s->dgram && restart) fail = drain_errqueue(s, &n); /* only EPOLLERR says it has some */
   if (!fail) fail = drain(s, &n);
-  if (!fail && restart) {
-    int pending = 0;
-    socklen_t len = sizeof pending;
-    if (getsockopt(s->base.fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) fail = errno; /* clears sk_err */
-    /* Nothing to read and nothing latched, yet EPOLLERR again and again: give up on this socket. */
-    else if (n == 0 && pending == 0 && ++s->empty_errors > 100) fail = EIO;
-    else {
-      int uverr = uv_poll_start(&s->base.poll, UV_READABLE, on_poll);
-      if (uverr != 0) fail = -uverr;
-    }
-  }
-  if (n > 0) s->empty_errors = 0;
-  if (fail) {
-    napi_value code, msg;
-    char text[200];
-    snprintf(text, sizeof text, "ICMP socket receive failed: %s", strerror(fail));
-    napi_create_string_utf8(s->base.env, errno_name(fail), NAPI_AUTO_LENGTH, &code);
-    napi_create_string_utf8(s->base.env, text, NAPI_AUTO_LENGTH, &msg);
-    napi_create_error(s->base.env, code, msg, &err);
-  }
+  if (!fail && restart) fail = poll_rearm(&s->base, n, on_poll);
+  if (n > 0) s->base.empty_errors = 0;
+  if (fail) err = errno_error(s->base.env, "ICMP socket receive failed", fail);
   if (n > 0 || fail) call_js(s, err, n);
   napi_close_handle_scope(s->base.env, scope);
 }

@@ -27,6 +27,17 @@ static inline napi_value throw_errno(napi_env env, const char *what, int err) {
   return NULL;
 }
 
+/* Error(`${what}: ${strerror}`) with .code = the errno's name, to hand to a callback. */
+static inline napi_value errno_error(napi_env env, const char *what, int err) {
+  napi_value code, msg, error;
+  char text[256];
+  snprintf(text, sizeof text, "%s: %s", what, strerror(err));
+  napi_create_string_utf8(env, errno_name(err), NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
+  napi_create_error(env, code, msg, &error);
+  return error;
+}
+
 /* Returns NULL from the calling function (with a pending exception) when an N-API call fails. */
 #define NAPI_OK(env, call)                                                       \
   do {                                                                           \

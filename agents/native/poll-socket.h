@@ -8,6 +8,7 @@
 #define NOP_POLL_SOCKET_H
 
 #include <node_api.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ struct poll_sock {
   int closing;
   int in_callback; /* inside napi_make_callback: the async context is in use */
   int release_js;  /* closed from inside the callback: release JS references once it returns */
+  int empty_errors; /* EPOLLERR wakeups in a row that found nothing */
   int64_t epoch_s; /* CLOCK_REALTIME seconds at open: the socket's times are ns since then */
   /* optional, set by the addon: last words while the fd is still open (the poll is stopped),
    * more JS references to drop, memory of its own to free */
@@ -80,6 +82,23 @@ static inline napi_value send_stamped(napi_env env, poll_sock *s, const void *bu
   napi_value result;
   NAPI_OK(env, napi_create_double(env, ns_since(s, &ts), &result));
   return result;
+}
+
+/* libuv reports EPOLLERR as UV_EBADF and stops the poll; on a live socket it only means a queued
+ * ICMP error (or a latched sk_err). Whether this wakeup is such a one (drain, then rearm). */
+static inline int poll_error_wakeup(poll_sock *s, int status) {
+  return status == UV_EBADF && fcntl(s->fd, F_GETFD) != -1;
+}
+
+/* After an EPOLLERR wakeup that read `n` messages: clears a latched sk_err and polls again with
+ * `cb` (0), or an errno: EIO when such wakeups keep finding nothing (broken for good). */
+static inline int poll_rearm(poll_sock *s, uint32_t n, uv_poll_cb cb) {
+  int pending = 0;
+  socklen_t len = sizeof pending;
+  if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &pending, &len) != 0) return errno; /* clears sk_err */
+  if (n == 0 && pending == 0 && ++s->empty_errors > 100) return EIO;
+  int uverr = uv_poll_start(&s->poll, UV_READABLE, cb);
+  return uverr != 0 ? -uverr : 0;
 }
 
 /* Drops the JS callback and the async context (in a JS context, not during env teardown). */
