@@ -8,26 +8,55 @@ import type { Bus } from './bus/bus.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { authGuard } from './http/auth-guard.ts';
-import { errors, installErrorHandlers } from './http/errors.ts';
+import { errors, frameworkErrors, installErrorHandlers } from './http/errors.ts';
+import { installInputGuard } from './http/input-guard.ts';
+import { createLimitedServer } from './http/server.ts';
 import { createTelemetry } from './http/telemetry.ts';
+import { createMemoryRateCounter, createRedisRateCounter } from './lib/rate-counter.ts';
 import { agentLink } from './modules/agents/link.ts';
 import { agentRoutes } from './modules/agents/routes.ts';
 import { createAgentService } from './modules/agents/service.ts';
+import { auditRecorder } from './modules/audit/recorder.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
+import { createAuthenticator } from './modules/auth/authenticator.ts';
 import type { JwtService } from './modules/auth/jwt.ts';
+import { createPasswordHasher } from './modules/auth/passwords.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { createAuthService } from './modules/auth/service.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
 import { createIngest } from './modules/results/ingest.ts';
 import { streamRoutes } from './modules/stream/routes.ts';
+import { apiTokenRoutes } from './modules/tokens/routes.ts';
+import { createApiTokenService } from './modules/tokens/service.ts';
+import { userRoutes } from './modules/users/routes.ts';
+import { createUserService } from './modules/users/service.ts';
+import type { SecretCipher } from './secrets/cipher.ts';
 import { dashboard } from './web/static.ts';
 
+/** Settings the app reads; tests leave out what they do not care about and get these defaults. */
+export type AppConfig = Pick<Config, 'NOP_AUTH_RATE_LIMIT' | 'NOP_PUBLIC_URL'> &
+  Partial<
+    Pick<
+      Config,
+      | 'NOP_SIGNUP'
+      | 'NOP_SIGNUP_ROLE'
+      | 'NOP_TRUST_PROXY'
+      | 'NOP_ACCOUNT_LOGIN_LIMIT'
+      | 'NOP_HASH_CONCURRENCY'
+      | 'NOP_MAX_AGENTS_PER_USER'
+      | 'NOP_MAX_CHECKS_PER_AGENT'
+      | 'NOP_MAX_CONNECTIONS_PER_ADDRESS'
+      | 'NOP_REQUEST_TIMEOUT'
+    >
+  >;
+
 export interface AppDeps {
-  config: Pick<Config, 'NOP_AUTH_RATE_LIMIT' | 'NOP_PUBLIC_URL'> &
-    Partial<Pick<Config, 'NOP_SIGNUP' | 'NOP_TRUST_PROXY'>>;
+  config: AppConfig;
   db: Db;
   bus: Bus;
   jwt: JwtService;
+  cipher: SecretCipher;
   /** shared rate-limit counters between replicas */
   redis?: Redis;
   /** a pino logger; none (silent) in tests */
@@ -39,25 +68,38 @@ export interface AppDeps {
 
 export interface Services {
   auth: ReturnType<typeof createAuthService>;
+  users: ReturnType<typeof createUserService>;
   agents: ReturnType<typeof createAgentService>;
+  authenticator: ReturnType<typeof createAuthenticator>;
   ingest: ReturnType<typeof createIngest>;
 }
 // Spelled out: Fastify instances are thenables, so Awaited<> of buildApp() would drop `services`.
 export type App = FastifyInstance & { services: Services };
 
+const LOGIN_WINDOW_MS = 15 * 60_000;
+
 /** The composition root: wires plugins together and nothing else. */
 export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, db, bus } = deps;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: 4 * 1024 * 1024,
+    // ids longer than this are refused by the router (a problem+json 414), not matched
+    routerOptions: { maxParamLength: 500 },
+    serverFactory: createLimitedServer({
+      requestTimeoutMs: (config.NOP_REQUEST_TIMEOUT ?? 10) * 1000,
+      maxConnectionsPerAddress: config.NOP_MAX_CONNECTIONS_PER_ADDRESS ?? 0,
+    }),
+    frameworkErrors,
     // X-Forwarded-* only when told a proxy sets them; else a client could pose as any address
-    trustProxy: deps.config.NOP_TRUST_PROXY ?? false,
+    trustProxy: config.NOP_TRUST_PROXY ?? false,
     // health checks and scrapes arrive every few seconds: logging them would drown everything else
     logController: new LogController({
       disableRequestLogging: (request) => /^\/(healthz|readyz|metrics)\b/.test(request.url),
     }),
   });
   installErrorHandlers(app);
+  installInputGuard(app);
   if (deps.onRoute)
     app.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) deps.onRoute!(method, route.url);
@@ -67,9 +109,41 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const telemetry = createTelemetry();
   telemetry.instrument(app);
-  const auth = createAuthService(deps.db, deps.jwt, deps.config.NOP_SIGNUP);
-  const agents = createAgentService(deps.db, deps.bus);
-  const ingest = createIngest(deps.db, deps.bus, (n) => telemetry.ingested.inc(n));
+  const counter = (name: string, windowMs: number) =>
+    deps.redis
+      ? createRedisRateCounter(deps.redis, `nop-limit:${name}`, windowMs, (err) =>
+          app.log.warn({ reason: err.message }, 'shared rate counter unavailable; counting on this replica'),
+        )
+      : createMemoryRateCounter(windowMs);
+
+  const hasher = createPasswordHasher(config.NOP_HASH_CONCURRENCY ?? 2);
+  const authenticator = createAuthenticator({
+    db,
+    bus,
+    jwt: deps.jwt,
+    onError: (err) => app.log.warn({ reason: err.message }, 'recording the last use of a credential failed'),
+  });
+  const stopRevocations = await authenticator.start();
+  app.addHook('onClose', async () => stopRevocations());
+  const auth = createAuthService({
+    db,
+    jwt: deps.jwt,
+    hasher,
+    authenticator,
+    loginFailures: counter('login-failures', LOGIN_WINDOW_MS),
+    settings: {
+      signup: config.NOP_SIGNUP ?? 'closed',
+      signupRole: config.NOP_SIGNUP_ROLE ?? 'viewer',
+      accountLoginLimit: config.NOP_ACCOUNT_LOGIN_LIMIT ?? 10,
+    },
+  });
+  const users = createUserService({ db, hasher, authenticator, issue: auth.issue });
+  const tokens = createApiTokenService({ db, authenticator, creations: counter('token-creations', 3_600_000) });
+  const agents = createAgentService(db, bus, deps.cipher, {
+    agentsPerUser: config.NOP_MAX_AGENTS_PER_USER ?? 100,
+    checksPerAgent: config.NOP_MAX_CHECKS_PER_AGENT ?? 1000,
+  });
+  const ingest = createIngest(db, bus, (n) => telemetry.ingested.inc(n));
 
   // Security headers; the dashboard loads only its own scripts and talks only to its own origin.
   await app.register(helmet, {
@@ -87,8 +161,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(rateLimit, {
     global: false,
     ...(deps.redis ? { redis: deps.redis, nameSpace: 'nop-rate-limit-' } : {}),
+    // a Redis outage must not turn every sign-in into a 500: count on this replica meanwhile
+    skipOnError: true,
     errorResponseBuilder: (_request, context) =>
-      errors.rateLimited(`too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`),
+      errors.rateLimited(`too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`, context.ttl / 1000),
   });
   await app.register(websocket, {
     options: {
@@ -97,21 +173,30 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       handleProtocols: (protocols) => (protocols.has(STREAM_SUBPROTOCOL) ? STREAM_SUBPROTOCOL : false),
     },
   });
-  await app.register(authGuard, { jwt: deps.jwt });
+  await app.register(authGuard, { authenticator });
+  await app.register(auditRecorder, { db });
 
-  await app.register(healthRoutes, { db: deps.db, registry: telemetry.registry, busEngine: deps.bus.engine });
-  await app.register(authRoutes, { auth, db: deps.db, rateLimit: deps.config.NOP_AUTH_RATE_LIMIT });
-  await app.register(agentRoutes, { agents, publicUrl: deps.config.NOP_PUBLIC_URL });
+  const rate = config.NOP_AUTH_RATE_LIMIT;
+  await app.register(healthRoutes, { db, registry: telemetry.registry, busEngine: bus.engine });
+  await app.register(authRoutes, { auth, authenticator, db, rateLimit: rate });
+  await app.register(userRoutes, { users, db, publicUrl: config.NOP_PUBLIC_URL, rateLimit: rate });
+  await app.register(apiTokenRoutes, { tokens, rateLimit: rate });
+  await app.register(auditRoutes, { db });
+  await app.register(agentRoutes, { agents, publicUrl: config.NOP_PUBLIC_URL });
   await app.register(agentLink, {
-    db: deps.db,
-    bus: deps.bus,
+    db,
+    bus,
     agents,
     ingest,
     onLinkCount: (n) => telemetry.agentLinks.set(n),
   });
-  await app.register(metricsRoutes, { db: deps.db });
-  await app.register(streamRoutes, { bus: deps.bus, onClientCount: (n) => telemetry.streamClients.set(n) });
+  await app.register(metricsRoutes, { db });
+  await app.register(streamRoutes, {
+    bus,
+    authenticator,
+    onClientCount: (n) => telemetry.streamClients.set(n),
+  });
   await app.register(dashboard, { root: deps.dashboardRoot });
 
-  return Object.assign(app, { services: { auth, agents, ingest } }) as unknown as App;
+  return Object.assign(app, { services: { auth, users, agents, authenticator, ingest } }) as unknown as App;
 }

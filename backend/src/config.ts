@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`)
+    .max(max, `must be a whole number from ${min} to ${max}`);
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -8,7 +15,8 @@ const bool = z
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().default('0.0.0.0'),
+    // embedded mode answers this machine only unless told otherwise; production defaults to every interface
+    HOST: z.string().min(1).optional(),
     PORT: z.coerce.number({ error: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(8080),
     NOP_DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -18,6 +26,8 @@ const EnvSchema = z
       .regex(/^[A-Za-z0-9:_-]+$/)
       .default('nop'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // encrypts write-only check settings at rest (AES-256-GCM); any string of 32+ characters
+    NOP_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
     NOP_TOKEN_TTL: z.coerce
       .number()
       .int()
@@ -27,8 +37,20 @@ const EnvSchema = z
     NOP_ADMIN_EMAIL: z.email().optional(),
     NOP_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     NOP_MANAGED_AGENT: bool.optional(),
-    NOP_SIGNUP: z.enum(['open', 'closed']).default('open'),
-    NOP_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    NOP_SIGNUP: z.enum(['open', 'closed']).default('closed'),
+    // the role of accounts made by open sign-up (the first account is always admin)
+    NOP_SIGNUP_ROLE: z.enum(['viewer', 'editor']).default('viewer'),
+    NOP_AUTH_RATE_LIMIT: int(1, 100_000).default(20),
+    // failed logins one account may take in 15 minutes before it answers 429
+    NOP_ACCOUNT_LOGIN_LIMIT: int(1, 10_000).default(10),
+    // password hashes computed at once (each ~20 ms of one core and 19 MiB)
+    NOP_HASH_CONCURRENCY: int(1, 64).default(2),
+    NOP_MAX_AGENTS_PER_USER: int(1, 1_000_000).default(100),
+    NOP_MAX_CHECKS_PER_AGENT: int(1, 10_000).default(1_000),
+    // 0 = no cap (set by default behind a proxy, where every client shares the proxy's address)
+    NOP_MAX_CONNECTIONS_PER_ADDRESS: int(0, 1_000_000).optional(),
+    // seconds within which a request's headers and body must have arrived
+    NOP_REQUEST_TIMEOUT: int(1, 3600).default(10),
     NOP_PUBLIC_URL: z.url().optional(),
     // Only behind a reverse proxy: otherwise anyone could pick their address (and dodge rate limits)
     NOP_TRUST_PROXY: bool.default(false),
@@ -37,6 +59,12 @@ const EnvSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET)
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    if (env.NODE_ENV === 'production' && !env.NOP_SECRET_KEY)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NOP_SECRET_KEY'],
+        message: 'is required when NODE_ENV=production (the same on every replica)',
+      });
     if (!!env.NOP_ADMIN_EMAIL !== !!env.NOP_ADMIN_PASSWORD)
       ctx.addIssue({
         code: 'custom',
@@ -45,9 +73,14 @@ const EnvSchema = z
       });
   });
 
-export type Config = Omit<z.infer<typeof EnvSchema>, 'NOP_MANAGED_AGENT'> & {
+export type Config = Omit<
+  z.infer<typeof EnvSchema>,
+  'NOP_MANAGED_AGENT' | 'HOST' | 'NOP_MAX_CONNECTIONS_PER_ADDRESS'
+> & {
   /** embedded mode runs one local agent as a child process; production (DATABASE_URL) does not by default */
   NOP_MANAGED_AGENT: boolean;
+  HOST: string;
+  NOP_MAX_CONNECTIONS_PER_ADDRESS: number;
 };
 
 export class ConfigError extends Error {}
@@ -63,5 +96,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`${name}: ${issue.message}${value}`);
   }
   const config = parsed.data;
-  return { ...config, NOP_MANAGED_AGENT: config.NOP_MANAGED_AGENT ?? !config.DATABASE_URL };
+  return {
+    ...config,
+    NOP_MANAGED_AGENT: config.NOP_MANAGED_AGENT ?? !config.DATABASE_URL,
+    HOST: config.HOST ?? (config.DATABASE_URL ? '0.0.0.0' : '127.0.0.1'),
+    NOP_MAX_CONNECTIONS_PER_ADDRESS: config.NOP_MAX_CONNECTIONS_PER_ADDRESS ?? (config.NOP_TRUST_PROXY ? 0 : 256),
+  };
 }

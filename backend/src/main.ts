@@ -20,7 +20,18 @@ try {
   throw error;
 }
 
-const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', '*.password', '*.token'] });
+// Belt and braces: nothing should log these, and if something does, pino blanks them.
+const logger = pino({
+  level: config.LOG_LEVEL,
+  redact: [
+    'req.headers.authorization',
+    'req.headers.cookie',
+    'req.headers["sec-websocket-protocol"]',
+    '*.password',
+    '*.token',
+    '*.headers.authorization',
+  ],
+});
 const platform = await startPlatform(config, logger).catch((error: Error) => {
   logger.fatal({ err: error }, 'start failed');
   console.error(`nop: could not start: ${error.message}`);
@@ -28,8 +39,14 @@ const platform = await startPlatform(config, logger).catch((error: Error) => {
 });
 
 const mode = config.DATABASE_URL ? 'PostgreSQL' : `embedded PGlite in ${config.NOP_DATA_DIR}`;
+const loopbackOnly = /^(127\.|::1$|localhost$)/.test(config.HOST);
+const reach = loopbackOnly
+  ? `listening on ${config.HOST} only (this machine); set HOST=0.0.0.0 to let other machines and agents in`
+  : `listening on ${config.HOST}: reachable from other machines`;
 console.log(
-  `\n  NOP is running — open ${platform.url}\n  store: ${mode}; bus: ${config.REDIS_URL ? 'Redis' : 'in-process'}\n`,
+  `\n  NOP is running — open ${platform.url}\n  ${reach}\n` +
+    `  store: ${mode}; bus: ${config.REDIS_URL ? 'Redis' : 'in-process'}; ` +
+    `sign-up: ${config.NOP_SIGNUP === 'open' ? 'open to anyone' : 'first account only, then by invitation'}\n`,
 );
 
 let stopping = false;

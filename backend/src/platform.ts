@@ -7,8 +7,11 @@ import { lockDataDir } from './db/data-lock.ts';
 import { migrateUp } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
 import { startManagedAgent, type ManagedAgent } from './modules/agents/managed.ts';
+import { resolveDataSecret } from './lib/data-secret.ts';
 import { createJwtService } from './modules/auth/jwt.ts';
-import { resolveJwtSecret } from './modules/auth/secret.ts';
+import { pruneSessions } from './modules/auth/sessions-repo.ts';
+import { createSecretCipher } from './secrets/cipher.ts';
+import { encryptStoredSecrets } from './secrets/encrypt-stored.ts';
 
 export interface Platform {
   app: App;
@@ -33,7 +36,10 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger): 
     const db = await openDb(config);
     opened.push(() => db.close());
     const applied = await migrateUp(db);
-    logger.info({ engine: db.engine, applied }, 'database ready');
+    const cipher = createSecretCipher(resolveDataSecret('secret-key', config.NOP_SECRET_KEY, config.NOP_DATA_DIR));
+    const sealed = await encryptStoredSecrets(db, cipher);
+    await pruneSessions(db);
+    logger.info({ engine: db.engine, applied, agentsWithSecretsEncrypted: sealed }, 'database ready');
 
     const bus = await openBus(config, (err) => logger.error({ err }, 'bus error'));
     opened.push(() => bus.close());
@@ -42,9 +48,12 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger): 
       redis.on('error', (err) => logger.error({ err }, 'redis error'));
       opened.push(() => redis.disconnect());
     }
-    const jwt = createJwtService(resolveJwtSecret(config.JWT_SECRET, config.NOP_DATA_DIR), config.NOP_TOKEN_TTL);
+    const jwt = createJwtService(
+      resolveDataSecret('jwt-secret', config.JWT_SECRET, config.NOP_DATA_DIR),
+      config.NOP_TOKEN_TTL,
+    );
 
-    const app = await buildApp({ config, db, bus, jwt, redis, logger });
+    const app = await buildApp({ config, db, bus, jwt, cipher, redis, logger });
     opened.push(() => app.close());
     if (config.NOP_ADMIN_EMAIL && config.NOP_ADMIN_PASSWORD) {
       const created = await app.services.auth.ensureAdmin(config.NOP_ADMIN_EMAIL, config.NOP_ADMIN_PASSWORD);

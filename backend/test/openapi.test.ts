@@ -5,6 +5,7 @@ import { buildApp } from '../src/app.ts';
 import { createMemoryBus } from '../src/bus/memory.ts';
 import { buildOpenApi } from '../src/http/openapi.ts';
 import { createJwtService } from '../src/modules/auth/jwt.ts';
+import { createSecretCipher } from '../src/secrets/cipher.ts';
 import { openTestDb } from './helpers/databases.ts';
 
 const committed = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
@@ -28,6 +29,7 @@ describe('OpenAPI document (docs/openapi.json)', () => {
       db: test.db,
       bus: createMemoryBus(),
       jwt: createJwtService('x'.repeat(32), 60),
+      cipher: createSecretCipher('x'.repeat(32)),
       onRoute: (method, url) => {
         if (method !== 'HEAD' && /^\/(api|ws|healthz|readyz|metrics)/.test(url))
           routes.add(`${method} ${url.replace(/:(\w+)/g, '{$1}')}`);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../src/app.ts';
 import { createMemoryBus } from '../src/bus/memory.ts';
 import { createJwtService } from '../src/modules/auth/jwt.ts';
+import { createSecretCipher } from '../src/secrets/cipher.ts';
 import { openTestDb } from './helpers/databases.ts';
 
 describe('dashboard files', () => {
@@ -22,6 +23,7 @@ describe('dashboard files', () => {
       db: test.db,
       bus: createMemoryBus(),
       jwt: createJwtService('x'.repeat(32), 60),
+      cipher: createSecretCipher('x'.repeat(32)),
       dashboardRoot: root,
     });
   });
@@ -64,6 +66,7 @@ describe('readiness', () => {
       db: test.db,
       bus: createMemoryBus(),
       jwt: createJwtService('x'.repeat(32), 60),
+      cipher: createSecretCipher('x'.repeat(32)),
     });
     expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
     await test.db.close();

@@ -2,32 +2,9 @@ import { z } from 'zod';
 import { AgentAction, AgentConfig, AgentStatus, AgentType } from './agents.ts';
 import { CheckSpec } from './checks.ts';
 import { StreamedResult } from './results.ts';
+import { pageOf } from './access.ts';
 
 /** REST bodies of /api/v1. The backend validates with these; the dashboard types its calls with them. */
-
-export const SignupBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  email: z
-    .email()
-    .max(254)
-    .transform((e) => e.toLowerCase()),
-  password: z.string().min(8, 'must be at least 8 characters').max(256),
-});
-
-export const LoginBody = z.strictObject({
-  email: z
-    .string()
-    .trim()
-    .max(254)
-    .transform((e) => e.toLowerCase()),
-  password: z.string().min(1).max(256),
-});
-
-export const TokenResponse = z.object({ token: z.string(), user: z.lazy(() => User) });
-
-export const Role = z.enum(['admin', 'user']);
-export const User = z.object({ id: z.uuid(), name: z.string(), email: z.string(), role: Role });
-export type User = z.infer<typeof User>;
 
 /** Agent config as the API takes it: checks only; the version is the backend's to keep. */
 export const AgentConfigBody = z.strictObject({ checks: z.array(CheckSpec).max(10_000).default([]) });
@@ -62,6 +39,8 @@ export const Agent = z.object({
   createdAt: z.string(),
 });
 export type Agent = z.infer<typeof Agent>;
+
+export const AgentPage = pageOf(Agent);
 
 /** POST /api/v1/agents answers with the agent plus its one-time token and the command that runs it. */
 export const CreatedAgent = z.object({ agent: Agent, token: z.string(), command: z.string() });

@@ -57,8 +57,22 @@ export const HttpCheck = z.strictObject({
   type: z.literal('http'),
   target: z.url({ protocol: /^https?$/ }),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']).default('GET'),
-  headers: z.record(z.string(), z.string()).default({}),
-  body: z.string().optional(),
+  /** write-only through the API (they often carry credentials): see secrets.ts */
+  headers: z
+    .record(
+      z
+        .string()
+        .max(256)
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'),
+      z
+        .string()
+        .max(8192)
+        .regex(/^[^\r\n\0]*$/, 'must not contain line breaks'),
+    )
+    .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers')
+    .default({}),
+  /** write-only through the API, like headers */
+  body: z.string().max(65_536).optional(),
   /** accepted status codes: 200, "2xx", "200-299"; default 200-399 */
   expectStatus: z
     .array(
@@ -86,6 +100,16 @@ export const HttpCheck = z.strictObject({
   maxRedirects: z.number().int().min(0).max(20).default(5),
   /** verify the server's TLS certificate chain and name */
   tlsVerify: z.boolean().default(true),
+  /** HTTP basic authentication (sent as an Authorization header unless `headers` has one) */
+  basicAuth: z
+    .strictObject({
+      username: z
+        .string()
+        .max(256)
+        .regex(/^[^:]*$/, 'must not contain ":"'),
+      password: z.string().max(1024),
+    })
+    .optional(),
   ipVersion: IpVersion,
 });
 

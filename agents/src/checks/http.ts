@@ -43,7 +43,11 @@ export const http: Prober<HttpSpec> = async (spec, signal) => {
   const sum: Metrics = {};
   let method: string = spec.method;
   let body = spec.body;
-  let headers: Record<string, string> = { 'user-agent': `nop-agent/${AGENT_VERSION}`, ...spec.headers };
+  let headers: Record<string, string> = {
+    'user-agent': `nop-agent/${AGENT_VERSION}`,
+    ...basicAuthHeader(spec),
+    ...spec.headers,
+  };
   let redirects = 0;
   try {
     for (;;) {
@@ -118,6 +122,13 @@ function targetUrl(spec: HttpSpec): URL | undefined {
   }
   targetUrls.set(spec, url);
   return url;
+}
+
+/** basicAuth as an Authorization header, unless `headers` has one of its own (which wins). */
+function basicAuthHeader(spec: HttpSpec): Record<string, string> {
+  if (!spec.basicAuth || Object.keys(spec.headers).some((name) => name.toLowerCase() === 'authorization')) return {};
+  const { username, password } = spec.basicAuth;
+  return { authorization: `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}` };
 }
 
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {

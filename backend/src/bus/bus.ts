@@ -22,5 +22,7 @@ export const CHANNELS = {
   agentCommand: 'agent-command',
   /** {agentId}: an agent's config changed; the replica holding its link sends it */
   agentConfig: 'agent-config',
+  /** {sessions?, tokens?, users?}: these sessions / API tokens / users' credentials stopped working */
+  authRevoked: 'auth-revoked',
 } as const;
 export type BusChannel = (typeof CHANNELS)[keyof typeof CHANNELS];

@@ -1,20 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { STREAM_TOKEN_PREFIX } from '@nop/protocol';
-import { InvalidTokenError, type Claims, type JwtService } from '../modules/auth/jwt.ts';
+import type { Authenticator, Principal } from '../modules/auth/authenticator.ts';
+import { InvalidTokenError } from '../modules/auth/jwt.ts';
 import { errors } from './errors.ts';
+import { policyFor, type RoutePolicy } from './policy.ts';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** who may call the route: users with a JWT (default), anyone, or agents with their token */
-    auth?: 'user' | 'public' | 'agent';
-  }
   interface FastifyRequest {
-    user?: Claims & { exp: number };
+    /** who is asking, on every route that needs a user */
+    principal?: Principal;
+    /** the credential the principal came with (the stream re-checks it while the socket lives) */
+    bearer?: string;
+    policy?: RoutePolicy;
   }
 }
 
-/** The JWT from `Authorization: Bearer`, or for browser WebSockets from the `nop.jwt.<token>` subprotocol. */
+/** The bearer credential from `Authorization`, or for browser WebSockets the `nop.jwt.<token>` subprotocol. */
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header) return /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? '';
@@ -30,25 +32,37 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Deny by default: every route needs a valid user JWT unless it says `config: { auth: 'public' }`
- * (signup, login, health) or `'agent'` (the agent link checks its own token).
+ * Every request is looked up in the policy table (policy.ts). No entry: refused, whoever asks.
+ * Public routes pass; the agent link checks its own token; every other route needs a valid session
+ * JWT or API token whose (current) role the entry lists: 401 without one, 403 with the wrong one.
+ * Unknown paths fall through to the 404 handler.
  */
-export const authGuard = fp<{ jwt: JwtService }>(async (app: FastifyInstance, { jwt }) => {
-  app.decorateRequest('user', undefined);
+export const authGuard = fp<{ authenticator: Authenticator }>(async (app: FastifyInstance, { authenticator }) => {
+  app.decorateRequest('principal', undefined);
+  app.decorateRequest('bearer', undefined);
+  app.decorateRequest('policy', undefined);
   app.addHook('onRequest', async (request) => {
-    const mode = request.routeOptions.config?.auth ?? 'user';
-    if (mode !== 'user') return;
+    if (request.is404) return;
+    const policy = policyFor(request.method, request.routeOptions.url);
+    if (!policy) throw errors.forbidden(`no access policy covers ${request.method} ${request.routeOptions.url}`);
+    request.policy = policy;
+    if (policy.access !== 'roles') return;
+
     const token = bearerToken(request);
     if (!token) throw errors.unauthenticated();
     try {
-      request.user = await jwt.verify(token);
+      request.principal = await authenticator.authenticate(token, request.ip);
+      request.bearer = token;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw errors.unauthenticated(error.message);
       throw error;
     }
+    const { role, kind } = request.principal;
+    if (!policy.roles.includes(role))
+      throw errors.forbidden(`needs the role ${policy.roles.join(' or ')}; this ${kindWord(kind)} has ${role}`);
+    if (policy.session && kind === 'token')
+      throw errors.forbidden('API tokens cannot do this: sign in to the dashboard (or use a session token)');
   });
 });
 
-export function requireAdmin(request: FastifyRequest) {
-  if (request.user?.role !== 'admin') throw errors.forbidden('only an admin may do this');
-}
+const kindWord = (kind: Principal['kind']) => (kind === 'token' ? 'API token' : 'account');

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 
 /** One field that failed validation: `path` like "body.config.checks[0].interval". */
@@ -9,7 +9,8 @@ export interface FieldError {
 
 /**
  * Every error the API answers with, as RFC 9457 problem details. Routes throw ApiError; the
- * handler below turns it (and Fastify's own errors) into application/problem+json.
+ * handlers below turn it (and Fastify's own errors, router errors included) into
+ * application/problem+json.
  */
 export class ApiError extends Error {
   constructor(
@@ -18,27 +19,55 @@ export class ApiError extends Error {
     readonly title: string,
     detail: string,
     readonly errors?: FieldError[],
+    /** e.g. Retry-After on a 429 or 503 */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail);
   }
 }
+
+const retryAfter = (seconds: number) => ({ 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
 
 // The catalogue: one function per error, so the table of what the API can answer lives here.
 export const errors = {
   validation: (detail: string, fields: FieldError[]) =>
     new ApiError(400, 'validation', 'Invalid request', detail, fields),
   malformedJson: (detail: string) => new ApiError(400, 'malformed-json', 'Malformed JSON body', detail),
+  badRequest: (detail: string) => new ApiError(400, 'bad-request', 'Bad request', detail),
   unauthenticated: (detail = 'a valid bearer token is required') =>
-    new ApiError(401, 'unauthenticated', 'Authentication required', detail),
+    new ApiError(401, 'unauthenticated', 'Authentication required', detail, undefined, {
+      'www-authenticate': 'Bearer realm="nop"',
+    }),
   badCredentials: () => new ApiError(401, 'bad-credentials', 'Wrong email or password', 'wrong email or password'),
   forbidden: (detail: string) => new ApiError(403, 'forbidden', 'Not allowed', detail),
   notFound: (detail: string) => new ApiError(404, 'not-found', 'Not found', detail),
   conflict: (detail: string) => new ApiError(409, 'conflict', 'Conflict', detail),
+  quotaExceeded: (detail: string) => new ApiError(409, 'quota-exceeded', 'Quota exceeded', detail),
+  gone: (detail: string) => new ApiError(410, 'gone', 'Gone', detail),
+  payloadTooLarge: (detail: string) => new ApiError(413, 'payload-too-large', 'Payload too large', detail),
+  uriTooLong: (detail: string) => new ApiError(414, 'uri-too-long', 'URI too long', detail),
   unsupportedMediaType: (detail: string) =>
     new ApiError(415, 'unsupported-media-type', 'Unsupported media type', detail),
-  payloadTooLarge: (detail: string) => new ApiError(413, 'payload-too-large', 'Payload too large', detail),
-  rateLimited: (detail: string) => new ApiError(429, 'rate-limited', 'Too many requests', detail),
-  unavailable: (detail: string) => new ApiError(503, 'unavailable', 'Service unavailable', detail),
+  upgradeRequired: (detail: string) =>
+    new ApiError(426, 'upgrade-required', 'Upgrade required', detail, undefined, { upgrade: 'websocket' }),
+  rateLimited: (detail: string, retryAfterSeconds?: number) =>
+    new ApiError(
+      429,
+      'rate-limited',
+      'Too many requests',
+      detail,
+      undefined,
+      retryAfterSeconds === undefined ? undefined : retryAfter(retryAfterSeconds),
+    ),
+  unavailable: (detail: string, retryAfterSeconds?: number) =>
+    new ApiError(
+      503,
+      'unavailable',
+      'Service unavailable',
+      detail,
+      undefined,
+      retryAfterSeconds === undefined ? undefined : retryAfter(retryAfterSeconds),
+    ),
 };
 
 export function fieldPath(where: string, path: readonly PropertyKey[]): string {
@@ -57,7 +86,10 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where
   throw errors.validation(detail, fields);
 }
 
-function send(reply: import('fastify').FastifyReply, error: ApiError, instance: string) {
+/** The path of a request without its query, cut short: it is echoed in `instance`. */
+const instanceOf = (request: FastifyRequest) => (request.url.split('?')[0] ?? '/').slice(0, 256);
+
+function send(reply: FastifyReply, error: ApiError, instance: string) {
   const body = {
     type: `https://nop.dev/problems/${error.code}`,
     title: error.title,
@@ -66,6 +98,7 @@ function send(reply: import('fastify').FastifyReply, error: ApiError, instance: 
     instance,
     ...(error.errors ? { errors: error.errors } : {}),
   };
+  if (error.headers) reply.headers(error.headers);
   return reply.status(error.status).type('application/problem+json').send(body);
 }
 
@@ -80,7 +113,11 @@ function fromFastify(error: FastifyError): ApiError | undefined {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return errors.payloadTooLarge(error.message);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ApiError(400, 'bad-request', 'Bad request', error.message);
+      return errors.badRequest(error.message);
+    case 'FST_ERR_BAD_URL':
+      return errors.badRequest('the URL is not valid percent-encoding');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return errors.uriTooLong('a path segment is longer than 500 characters');
   }
   if (error instanceof SyntaxError) return errors.malformedJson(error.message);
   if (error.statusCode === 429) return errors.rateLimited(error.message);
@@ -92,11 +129,22 @@ function fromFastify(error: FastifyError): ApiError | undefined {
 export function installErrorHandlers(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = error instanceof ApiError ? error : fromFastify(error);
-    if (known) return send(reply, known, request.url.split('?')[0]!);
-    request.log.error({ err: error }, 'unhandled error');
-    return send(reply, new ApiError(500, 'internal', 'Internal error', 'the server failed; see its log'), request.url);
+    if (known) return send(reply, known, instanceOf(request));
+    // the error itself only: database errors can carry statement parameters (passwords, tokens)
+    request.log.error({ err: { type: error.name, message: error.message, code: error.code } }, 'unhandled error');
+    return send(
+      reply,
+      new ApiError(500, 'internal', 'Internal error', 'the server failed; see its log'),
+      instanceOf(request),
+    );
   });
   app.setNotFoundHandler((request, reply) =>
-    send(reply, errors.notFound(`no route ${request.method} ${request.url.split('?')[0]}`), request.url.split('?')[0]!),
+    send(reply, errors.notFound(`no route ${request.method} ${instanceOf(request)}`), instanceOf(request)),
   );
+}
+
+/** Router errors (bad percent-encoding, an over-long path segment) as problem+json too. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const known = fromFastify(error) ?? errors.badRequest(error.message);
+  return send(reply, known, instanceOf(request));
 }

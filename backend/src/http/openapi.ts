@@ -1,28 +1,86 @@
 import {
+  AcceptInvitationBody,
   Agent,
   AgentActionBody,
+  AgentPage,
+  ApiToken,
+  ApiTokenBody,
+  AuditEntry,
+  AuthOptions,
+  ChangePasswordBody,
   CheckSpec,
   CreateAgentBody,
   CreatedAgent,
+  CreatedApiToken,
+  CreatedInvitation,
+  CreateUserBody,
+  Invitation,
+  InvitationBody,
+  InvitationInfo,
+  InvitationTokenBody,
   LoginBody,
   MetricsResponse,
+  pageOf,
+  PAGE_MAX_LIMIT,
   PatchAgentBody,
+  PatchUserBody,
+  SECRET_MASK,
+  Session,
   SignupBody,
   TokenResponse,
+  UpdateMeBody,
   User,
 } from '@nop/protocol';
 import { z } from 'zod';
+import { POLICY, type RoutePolicy } from './policy.ts';
 
 /**
  * The REST API as OpenAPI 3.1, generated from the same zod schemas the routes validate with.
  * `npm run openapi` writes it to docs/openapi.json; a test fails when the two drift apart, or
- * when a route exists that this document does not describe.
+ * when a route exists that this document does not describe. Who may call each operation comes
+ * from the policy table (policy.ts), stated in `x-nop-roles`.
  */
 // Named schemas become components and refer to each other, so each appears once. Inputs (what
 // clients send: defaults optional) and outputs (what the API answers) are separate registries.
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-const INPUTS = { SignupBody, LoginBody, CreateAgentBody, PatchAgentBody, AgentActionBody, CheckSpecInput: CheckSpec };
-const OUTPUTS = { TokenResponse, User, Agent, AgentList: z.array(Agent), CreatedAgent, MetricsResponse, CheckSpec };
+const INPUTS = {
+  SignupBody,
+  LoginBody,
+  UpdateMeBody,
+  ChangePasswordBody,
+  CreateUserBody,
+  PatchUserBody,
+  InvitationBody,
+  InvitationTokenBody,
+  AcceptInvitationBody,
+  ApiTokenBody,
+  CreateAgentBody,
+  PatchAgentBody,
+  AgentActionBody,
+  CheckSpecInput: CheckSpec,
+};
+const OUTPUTS = {
+  TokenResponse,
+  AuthOptions,
+  User,
+  UserPage: pageOf(User),
+  Session,
+  SessionPage: pageOf(Session),
+  Invitation,
+  InvitationPage: pageOf(Invitation),
+  CreatedInvitation,
+  InvitationInfo,
+  ApiToken,
+  ApiTokenPage: pageOf(ApiToken),
+  CreatedApiToken,
+  AuditEntry,
+  AuditPage: pageOf(AuditEntry),
+  Agent,
+  AgentPage,
+  CreatedAgent,
+  MetricsResponse,
+  CheckSpec,
+};
 
 function components(schemas: Record<string, z.ZodType>, io: 'input' | 'output') {
   const registry = z.registry<{ id: string }>();
@@ -38,10 +96,14 @@ const problem = (description: string) => ({
 });
 const body = (id: keyof typeof INPUTS) => ({ required: true, content: json(ref(id)) });
 const answer = (description: string, id: keyof typeof OUTPUTS) => ({ description, content: json(ref(id)) });
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const authErrors = { '401': problem('missing, invalid or expired token') };
-const open = { security: [] };
-
+const noContent = (description: string) => ({ description });
+const idParam = (what: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: `the ${what}'s id`,
+  schema: { type: 'string', format: 'uuid' },
+});
 const query = (name: string, description: string, schema: object = { type: 'string' }) => ({
   name,
   in: 'query',
@@ -49,6 +111,56 @@ const query = (name: string, description: string, schema: object = { type: 'stri
   description,
   schema,
 });
+const pageQuery = [
+  query('limit', `items per page (default 50, at most ${PAGE_MAX_LIMIT})`, {
+    type: 'string',
+    pattern: '^[0-9]{1,6}$',
+  }),
+  query('cursor', 'nextCursor of the previous page', { type: 'string', maxLength: 512 }),
+];
+const badInput = { '400': problem('malformed JSON or an invalid field (named in detail and errors)') };
+const limited = { '429': problem('too many attempts (Retry-After says when to retry)') };
+const notFound = (what: string) => ({ '404': problem(`no such ${what}`) });
+
+/** Who may call: from the policy table, so the document and the guard cannot disagree. */
+function access(method: string, path: string) {
+  const policy: RoutePolicy | undefined = POLICY[`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`];
+  if (!policy) throw new Error(`no policy for ${method.toUpperCase()} ${path}: add it to backend/src/http/policy.ts`);
+  if (policy.access === 'public') return { security: [], 'x-nop-roles': ['anyone'] };
+  if (policy.access === 'agent') return { security: [{ agentToken: [] }], 'x-nop-roles': ['agent'] };
+  const refusals = {
+    '401': problem('missing, invalid, expired or revoked credential'),
+    '403': problem(
+      `needs the role ${policy.roles.join(' or ')}` +
+        (policy.owner ? ' (editors: only on what they own)' : '') +
+        (policy.session ? '; a session JWT, not an API token' : ''),
+    ),
+  };
+  return {
+    'x-nop-roles': [...policy.roles],
+    ...(policy.session ? { security: [{ bearer: [] }] } : {}),
+    refusals,
+  };
+}
+
+type Operation = { summary: string; description?: string; responses: Record<string, object> } & Record<string, unknown>;
+
+/** Every operation gets its access (and 401/403 for user routes) from the policy table. */
+function paths(spec: Record<string, Record<string, Operation | object[]>>) {
+  return Object.fromEntries(
+    Object.entries(spec).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([method, operation]) => {
+          if (method === 'parameters') return [method, operation];
+          const { refusals, ...rest } = access(method, path) as ReturnType<typeof access> & { refusals?: object };
+          const op = operation as Operation;
+          return [method, { ...op, ...rest, responses: { ...op.responses, ...refusals } }];
+        }),
+      ),
+    ]),
+  );
+}
 
 export function buildOpenApi() {
   return {
@@ -57,96 +169,240 @@ export function buildOpenApi() {
       title: 'NOP — Network Observability Platform API',
       version: '1',
       description:
-        'Every route needs `Authorization: Bearer <JWT>` except sign-up, login and the health routes. ' +
-        'Errors are RFC 9457 problem details; a 400 names each bad field in `detail` and `errors`.',
+        'Every route needs `Authorization: Bearer <credential>` (a session JWT from login, or an API token ' +
+        '`nop_pat_…`) except sign-in, the invitation pages and the health routes; `x-nop-roles` says which ' +
+        'roles (admin, editor, viewer) may call each operation. Lists are paged: `{items, nextCursor}`, pass ' +
+        'nextCursor back as `cursor`. Errors are RFC 9457 problem details; a 400 names each bad field in ' +
+        '`detail` and `errors`. Check settings that carry credentials (HTTP headers, body, basicAuth.password) ' +
+        `are write-only: answered as "${SECRET_MASK}"; send "${SECRET_MASK}" back to keep the stored value.`,
     },
     servers: [{ url: '/' }],
-    security: [{ bearer: [] }],
-    paths: {
+    security: [{ bearer: [] }, { apiToken: [] }],
+    paths: paths({
+      '/api/v1/auth/options': {
+        get: {
+          summary: 'What the sign-in page needs: is this the first account, is sign-up open',
+          responses: { '200': answer('options', 'AuthOptions') },
+        },
+      },
       '/api/v1/auth/signup': {
         post: {
-          summary: 'Create an account (the first one becomes admin)',
-          ...open,
+          summary: 'Create an account: the first one becomes admin; later ones only with NOP_SIGNUP=open',
           requestBody: body('SignupBody'),
           responses: {
             '201': answer('signed up', 'TokenResponse'),
-            '400': problem('malformed JSON or an invalid field'),
-            '403': problem('sign-up is closed (NOP_SIGNUP=closed)'),
+            ...badInput,
+            '403': problem('sign-up is closed: ask an admin for an invitation'),
             '409': problem('the email is taken'),
-            '429': problem('too many attempts from this address'),
+            ...limited,
+            '503': problem('too many sign-ins in progress'),
           },
         },
       },
       '/api/v1/auth/login': {
         post: {
-          summary: 'Exchange email and password for a JWT',
-          ...open,
+          summary: 'Exchange email and password for a session JWT',
           requestBody: body('LoginBody'),
           responses: {
             '200': answer('signed in', 'TokenResponse'),
-            '400': problem('malformed JSON or an invalid field'),
+            ...badInput,
             '401': problem('wrong email or password'),
-            '429': problem('too many attempts from this address'),
+            '403': problem('the account is disabled'),
+            '429': problem('too many attempts from this address or for this account (Retry-After)'),
+            '503': problem('too many sign-ins in progress'),
           },
         },
       },
+      '/api/v1/auth/invitation': {
+        post: {
+          summary: 'What an invitation link offers (email, role, expiry)',
+          requestBody: body('InvitationTokenBody'),
+          responses: {
+            '200': answer('the invitation', 'InvitationInfo'),
+            ...badInput,
+            ...notFound('invitation'),
+            '410': problem('the invitation was used, revoked or has expired'),
+            ...limited,
+          },
+        },
+      },
+      '/api/v1/auth/invitation/accept': {
+        post: {
+          summary: 'Accept an invitation: makes the account and signs it in (one use only)',
+          requestBody: body('AcceptInvitationBody'),
+          responses: {
+            '201': answer('signed up', 'TokenResponse'),
+            ...badInput,
+            ...notFound('invitation'),
+            '409': problem('the email is taken'),
+            '410': problem('the invitation was used, revoked or has expired'),
+            ...limited,
+          },
+        },
+      },
+      '/api/v1/auth/logout': {
+        post: { summary: 'End this session on every replica', responses: { '204': noContent('signed out') } },
+      },
       '/api/v1/auth/me': {
+        get: { summary: 'The signed-in user', responses: { '200': answer('the user', 'User') } },
+        patch: {
+          summary: 'Rename yourself',
+          requestBody: body('UpdateMeBody'),
+          responses: { '200': answer('the user', 'User'), ...badInput },
+        },
+      },
+      '/api/v1/auth/password': {
+        post: {
+          summary: 'Change your password (needs the current one): ends every session, answers a new one',
+          requestBody: body('ChangePasswordBody'),
+          responses: { '200': answer('signed in again', 'TokenResponse'), ...badInput, ...limited },
+        },
+      },
+      '/api/v1/auth/sessions': {
         get: {
-          summary: 'The signed-in user',
-          responses: { '200': answer('the user', 'User'), ...authErrors },
+          summary: 'Your live sessions (the one asking is marked current)',
+          parameters: pageQuery,
+          responses: { '200': answer('sessions', 'SessionPage'), ...badInput },
+        },
+      },
+      '/api/v1/auth/sessions/{id}': {
+        parameters: [idParam('session')],
+        delete: {
+          summary: 'End one of your sessions on every replica (its open streams close)',
+          responses: { '204': noContent('ended'), ...notFound('live session of yours') },
+        },
+      },
+      '/api/v1/api-tokens': {
+        get: {
+          summary: 'Your API tokens that still work',
+          parameters: pageQuery,
+          responses: { '200': answer('tokens', 'ApiTokenPage'), ...badInput },
+        },
+        post: {
+          summary: 'Create an API token: shown once, stored hashed, a role no higher than yours',
+          requestBody: body('ApiTokenBody'),
+          responses: {
+            '201': answer('created', 'CreatedApiToken'),
+            ...badInput,
+            '409': problem('you hold the most live tokens allowed'),
+            ...limited,
+          },
+        },
+      },
+      '/api/v1/api-tokens/{id}': {
+        parameters: [idParam('API token')],
+        delete: {
+          summary: 'Revoke one of your API tokens',
+          responses: { '204': noContent('revoked'), ...notFound('API token of yours') },
+        },
+      },
+      '/api/v1/users': {
+        get: { summary: 'Users, by email', parameters: pageQuery, responses: { '200': answer('users', 'UserPage') } },
+        post: {
+          summary: 'Create a user with a password and a role',
+          requestBody: body('CreateUserBody'),
+          responses: { '201': answer('created', 'User'), ...badInput, '409': problem('the email is taken') },
+        },
+      },
+      '/api/v1/users/{id}': {
+        parameters: [idParam('user')],
+        get: { summary: 'One user', responses: { '200': answer('the user', 'User'), ...notFound('user') } },
+        patch: {
+          summary: 'Rename, change the role of, disable or enable a user (role and disable end their sessions)',
+          requestBody: body('PatchUserBody'),
+          responses: {
+            '200': answer('updated', 'User'),
+            ...badInput,
+            ...notFound('user'),
+            '409': problem('it would leave no active admin'),
+          },
+        },
+        delete: {
+          summary: 'Delete a user (their agents stay, owned by no one)',
+          responses: {
+            '204': noContent('deleted'),
+            ...notFound('user'),
+            '409': problem('yourself, or the last active admin'),
+          },
+        },
+      },
+      '/api/v1/invitations': {
+        get: {
+          summary: 'Invitations, newest first, with their status',
+          parameters: pageQuery,
+          responses: { '200': answer('invitations', 'InvitationPage') },
+        },
+        post: {
+          summary: 'Invite someone: a one-time link (shown once) that expires',
+          requestBody: body('InvitationBody'),
+          responses: {
+            '201': answer('created', 'CreatedInvitation'),
+            ...badInput,
+            '409': problem('an account with this email exists'),
+          },
+        },
+      },
+      '/api/v1/invitations/{id}': {
+        parameters: [idParam('invitation')],
+        delete: {
+          summary: 'Revoke a pending invitation',
+          responses: { '204': noContent('revoked'), ...notFound('pending invitation') },
+        },
+      },
+      '/api/v1/audit-log': {
+        get: {
+          summary: 'Who changed what, newest first',
+          parameters: [
+            query('actor', 'only this user', { type: 'string', format: 'uuid' }),
+            query('action', 'an action (agent.update) or a prefix (agent)'),
+            query('target', 'only this target id'),
+            query('from', 'ISO-8601 or epoch seconds'),
+            query('to', 'ISO-8601 or epoch seconds'),
+            ...pageQuery,
+          ],
+          responses: { '200': answer('entries', 'AuditPage'), ...badInput },
         },
       },
       '/api/v1/agents': {
         get: {
-          summary: 'List agents',
-          responses: { '200': answer('agents', 'AgentList'), ...authErrors },
+          summary: 'Agents, by name',
+          parameters: pageQuery,
+          responses: { '200': answer('agents', 'AgentPage'), ...badInput },
         },
         post: {
           summary: 'Create an agent: answers its one-time token and the command that runs it',
           requestBody: body('CreateAgentBody'),
           responses: {
             '201': answer('created', 'CreatedAgent'),
-            '400': problem('an invalid field'),
-            ...authErrors,
-            '409': problem('the name is taken'),
+            ...badInput,
+            '409': problem('the name is taken, or a quota (agents per user, checks per agent) is reached'),
           },
         },
       },
       '/api/v1/agents/{id}': {
-        parameters: [idParam],
-        get: {
-          summary: 'One agent',
-          responses: {
-            '200': answer('the agent', 'Agent'),
-            ...authErrors,
-            '404': problem('no such agent'),
-          },
-        },
+        parameters: [idParam('agent')],
+        get: { summary: 'One agent', responses: { '200': answer('the agent', 'Agent'), ...notFound('agent') } },
         patch: {
           summary: 'Rename and/or replace the checks (the config version grows by one)',
           requestBody: body('PatchAgentBody'),
           responses: {
             '200': answer('updated', 'Agent'),
-            '400': problem('an invalid field'),
-            ...authErrors,
-            '403': problem('neither the owner nor an admin'),
-            '404': problem('no such agent'),
-            '409': problem('the name is taken'),
+            ...badInput,
+            ...notFound('agent'),
+            '409': problem('the name is taken, or there are more checks than an agent may have'),
           },
         },
         delete: {
           summary: 'Delete an agent (its token stops working, its link closes)',
           responses: {
-            '204': { description: 'deleted' },
-            ...authErrors,
-            '403': problem('neither the owner nor an admin'),
-            '404': problem('no such agent'),
+            '204': noContent('deleted'),
+            ...notFound('agent'),
             '409': problem('the managed local agent cannot be deleted'),
           },
         },
       },
       '/api/v1/agents/{id}/actions': {
-        parameters: [idParam],
+        parameters: [idParam('agent')],
         post: {
           summary: 'Start, stop or restart an agent (reaches a connected agent within 2 s)',
           requestBody: body('AgentActionBody'),
@@ -155,10 +411,8 @@ export function buildOpenApi() {
               description: 'accepted',
               content: json({ type: 'object', required: ['agent'], properties: { agent: ref('Agent') } }),
             },
-            '400': problem('an invalid field'),
-            ...authErrors,
-            '403': problem('neither the owner nor an admin'),
-            '404': problem('no such agent'),
+            ...badInput,
+            ...notFound('agent'),
           },
         },
       },
@@ -169,15 +423,11 @@ export function buildOpenApi() {
             query('agent_id', 'only this agent', { type: 'string', format: 'uuid' }),
             query('check_id', 'only this check'),
             query('metric', 'latency_ms (default) or a result metric such as loss_ratio'),
-            query('from', 'ISO-8601 or epoch seconds; default: an hour before `to`'),
-            query('to', 'ISO-8601 or epoch seconds; default: now'),
-            query('step', 'seconds or a duration (10s, 1m); default: about 300 points'),
+            query('from', 'ISO-8601 or epoch seconds (1970 to 9999); default: an hour before `to`'),
+            query('to', 'ISO-8601 or epoch seconds; default: now (the range may span 400 days)'),
+            query('step', 'seconds or a duration (10s, 1m), 1 s to 366 days; default: about 300 points'),
           ],
-          responses: {
-            '200': answer('series', 'MetricsResponse'),
-            '400': problem('an invalid parameter'),
-            ...authErrors,
-          },
+          responses: { '200': answer('series', 'MetricsResponse'), ...badInput },
         },
       },
       '/api/v1/agents/link': {
@@ -186,8 +436,8 @@ export function buildOpenApi() {
           description:
             'Agents dial in with `Authorization: Bearer nop_agt_…` (their own token, not a JWT) and speak the ' +
             'messages of protocol/src/link.ts: register, results batches and state from the agent; config, ' +
-            'command, ack and error from the backend. A batch is acked after it is committed.',
-          security: [{ agentToken: [] }],
+            'command, ack and error from the backend. A batch is acked after it is committed. The config ' +
+            "carries the agent's check secrets in clear: this link is the only place they leave the backend.",
           responses: {
             '101': { description: 'switching protocols' },
             '401': problem('missing or unknown agent token'),
@@ -198,31 +448,34 @@ export function buildOpenApi() {
         get: {
           summary: 'WebSocket of live results and agent status',
           description:
-            'Authenticate with `Authorization: Bearer <JWT>`, or from a browser with the subprotocols ' +
-            '`nop.v1` and `nop.jwt.<JWT>` (the server answers `nop.v1`). Frames are JSON StreamMessage ' +
-            'objects: hello, result, agent. Closes with 1008 when the token expires.',
-          responses: { '101': { description: 'switching protocols' }, ...authErrors },
+            'Authenticate with `Authorization: Bearer <JWT or API token>`, or from a browser with the ' +
+            'subprotocols `nop.v1` and `nop.jwt.<JWT>` (the server answers `nop.v1`). Frames are JSON ' +
+            'StreamMessage objects: hello, result, agent. Closes with 1008 when the credential expires or is ' +
+            'revoked (logout, password or role change, disabled or deleted user), on every replica within 1 s.',
+          responses: {
+            '101': { description: 'switching protocols' },
+            '426': problem('a plain HTTP request: this endpoint speaks WebSocket only'),
+          },
         },
       },
-      '/healthz': { get: { summary: 'The process is up', ...open, responses: { '200': { description: 'ok' } } } },
+      '/healthz': { get: { summary: 'The process is up', responses: { '200': { description: 'ok' } } } },
       '/readyz': {
         get: {
           summary: 'The database is reachable',
-          ...open,
           responses: { '200': { description: 'ready' }, '503': problem('the database is not reachable') },
         },
       },
       '/metrics': {
         get: {
           summary: 'Prometheus metrics of this replica',
-          ...open,
           responses: { '200': { description: 'text exposition format' } },
         },
       },
-    },
+    }),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiToken: { type: 'http', scheme: 'bearer', description: 'a personal API token (nop_pat_…), shown once' },
         agentToken: {
           type: 'http',
           scheme: 'bearer',

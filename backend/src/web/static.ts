@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -8,24 +8,41 @@ import { errors } from '../http/errors.ts';
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../../frontend/dist/', import.meta.url));
 
 /**
- * Serves the built dashboard at / with a single-page-app fallback: any GET that is not an API,
- * WebSocket or health path gets index.html, so deep links like /agents/… load the app.
+ * Serves the built dashboard at / with a single-page-app fallback: a GET for a file of the build
+ * gets the file, any other GET that is not an API, WebSocket or health path gets index.html, so
+ * deep links like /users load the app. One route (`GET /*`, public in the policy table) serves all.
  */
 export async function dashboard(app: FastifyInstance, opts: { root?: string }) {
-  const root = opts.root ?? DASHBOARD_DIR;
+  const root = path.resolve(opts.root ?? DASHBOARD_DIR);
   const built = existsSync(path.join(root, 'index.html'));
-  // The dashboard's files are public (the app itself asks for a login). This plugin is encapsulated,
-  // so the hook marks only the routes registered here, including @fastify/static's.
-  app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, auth: 'public' };
-  });
-  if (built) await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
+  if (built) await app.register(fastifyStatic, { root, serve: false });
 
   const isApiPath = (url: string) => /^\/(api|ws)(\/|$)/.test(url);
+  // a path inside the build folder naming a file, or undefined (no traversal: resolved and checked)
+  const fileOf = (url: string) => {
+    let relative: string;
+    try {
+      relative = decodeURIComponent(url).replace(/^\/+/, '');
+    } catch {
+      return undefined;
+    }
+    const full = path.resolve(root, relative);
+    if (!full.startsWith(root + path.sep)) return undefined;
+    try {
+      return statSync(full).isFile() ? path.relative(root, full) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
   app.get('/*', async (request, reply) => {
     const url = request.url.split('?')[0]!;
-    if (isApiPath(url)) throw errors.notFound(`no route GET ${url}`);
+    if (isApiPath(url)) throw errors.notFound(`no route GET ${url.slice(0, 256)}`);
     if (!built) throw errors.notFound('the dashboard is not built: run `npm run build`');
-    return reply.sendFile('index.html', root);
+    const file = fileOf(url);
+    // hashed bundles never change under their name; index.html must be fetched fresh
+    if (file?.startsWith('assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+    else reply.header('cache-control', 'no-cache');
+    return reply.sendFile(file ?? 'index.html', root, { cacheControl: false });
   });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { AGENT_LINK_PATH, AgentToBackend, type AgentConfig, type BackendToAgent } from '@nop/protocol';
+import { AGENT_LINK_PATH, AgentToBackend, type BackendToAgent } from '@nop/protocol';
 import { CHANNELS, type Bus } from '../../bus/bus.ts';
 import type { Db } from '../../db/db.ts';
 import { errors } from '../../http/errors.ts';
@@ -41,16 +41,20 @@ export async function agentLink(
   const links = new Map<string, Link>();
   const countChanged = () => opts.onLinkCount?.(links.size);
 
+  // the message only: never the config, which holds the check's secrets in clear here
+  const logConfigFailure = (agentId: string, error: unknown) =>
+    app.log.error({ agentId, reason: (error as Error).message }, 'sending the config to an agent failed');
+
   const sendConfig = async (link: Link) => {
     const row = await repo.getAgent(db, link.agentId);
     if (row && link.socket.readyState === link.socket.OPEN)
-      send(link.socket, { type: 'config', config: row.config as AgentConfig });
+      send(link.socket, { type: 'config', config: agents.configFor(row) });
   };
 
   const unsubscribers = [
     await bus.subscribe(CHANNELS.agentConfig, (message) => {
       const link = links.get((message as { agentId: string }).agentId);
-      if (link) sendConfig(link).catch((err) => app.log.error({ err }, 'sending config failed'));
+      if (link) sendConfig(link).catch((error) => logConfigFailure(link.agentId, error));
     }),
     await bus.subscribe(CHANNELS.agentCommand, (message) => {
       const { agentId, command } = message as AgentCommandEnvelope;
@@ -74,80 +78,73 @@ export async function agentLink(
     request.linkAgent = row;
   }
 
-  app.get(
-    AGENT_LINK_PATH,
-    { websocket: true, config: { auth: 'agent' }, onRequest: authenticateAgent },
-    (socket, request) => {
-      const agent = request.linkAgent!;
-      const link: Link = { id: randomUUID(), agentId: agent.id, managed: agent.managed, socket };
-      const log = app.log.child({ agent: agent.name, link: link.id });
-      links.get(agent.id)?.socket.close(4000, 'replaced by a newer connection');
-      links.set(agent.id, link);
-      countChanged();
+  app.get(AGENT_LINK_PATH, { websocket: true, onRequest: authenticateAgent }, (socket, request) => {
+    const agent = request.linkAgent!;
+    const link: Link = { id: randomUUID(), agentId: agent.id, managed: agent.managed, socket };
+    const log = app.log.child({ agent: agent.name, link: link.id });
+    links.get(agent.id)?.socket.close(4000, 'replaced by a newer connection');
+    links.set(agent.id, link);
+    countChanged();
 
-      let registered = false;
-      const registerTimer = setTimeout(
-        () => !registered && socket.close(1008, 'register expected'),
-        REGISTER_TIMEOUT_MS,
-      );
-      let alive = true;
-      socket.on('pong', () => (alive = true));
-      const heartbeat = setInterval(() => {
-        if (!alive) return socket.terminate();
-        alive = false;
-        socket.ping();
-      }, HEARTBEAT_MS);
+    let registered = false;
+    const registerTimer = setTimeout(() => !registered && socket.close(1008, 'register expected'), REGISTER_TIMEOUT_MS);
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const heartbeat = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, HEARTBEAT_MS);
 
-      // Messages are handled one at a time, in order, so acks follow the batches' order.
-      let queue = Promise.resolve();
-      socket.on('message', (data) => {
-        queue = queue.then(() => handle(String(data))).catch((err) => log.error({ err }, 'agent message failed'));
-      });
+    // Messages are handled one at a time, in order, so acks follow the batches' order.
+    let queue = Promise.resolve();
+    socket.on('message', (data) => {
+      queue = queue.then(() => handle(String(data))).catch((err) => log.error({ err }, 'agent message failed'));
+    });
 
-      async function handle(raw: string) {
-        let parsed;
-        try {
-          parsed = AgentToBackend.safeParse(JSON.parse(raw));
-        } catch {
-          return send(socket, { type: 'error', message: 'malformed JSON' });
-        }
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          return send(socket, { type: 'error', message: `invalid message: ${issue.path.join('.')}: ${issue.message}` });
-        }
-        const message = parsed.data;
-        if (message.type === 'register') {
-          registered = true;
-          clearTimeout(registerTimer);
-          const row = await repo.markLinked(db, agent.id, link.id);
-          if (!row) return socket.close(1008, 'agent deleted');
-          log.info({ hostname: message.hostname, version: message.agentVersion }, 'agent linked');
-          send(socket, { type: 'config', config: row.config });
-          send(socket, { type: 'command', command: row.desired_state === 'running' ? 'start' : 'stop' });
-          await agents.publishStatus(row);
-          return;
-        }
-        if (!registered) return socket.close(1008, 'register expected');
-        if (message.type === 'results') {
-          const inserted = await ingest({ id: agent.id, name: agent.name }, message.results);
-          send(socket, { type: 'ack', batchId: message.batchId, inserted });
-          return;
-        }
-        const status = message.state === 'running' ? 'online' : 'stopped';
-        await agents.publishStatus(await repo.setLinkStatus(db, agent.id, link.id, status));
+    async function handle(raw: string) {
+      let parsed;
+      try {
+        parsed = AgentToBackend.safeParse(JSON.parse(raw));
+      } catch {
+        return send(socket, { type: 'error', message: 'malformed JSON' });
       }
-
-      socket.on('close', () => {
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return send(socket, { type: 'error', message: `invalid message: ${issue.path.join('.')}: ${issue.message}` });
+      }
+      const message = parsed.data;
+      if (message.type === 'register') {
+        registered = true;
         clearTimeout(registerTimer);
-        clearInterval(heartbeat);
-        if (links.get(agent.id) === link) links.delete(agent.id);
-        countChanged();
-        queue
-          .then(() => repo.markUnlinked(db, agent.id, link.id))
-          .then((row) => agents.publishStatus(row))
-          .catch((err) => log.warn({ err }, 'marking agent offline failed'));
-        log.info('agent link closed');
-      });
-    },
-  );
+        const row = await repo.markLinked(db, agent.id, link.id);
+        if (!row) return socket.close(1008, 'agent deleted');
+        log.info({ hostname: message.hostname, version: message.agentVersion }, 'agent linked');
+        send(socket, { type: 'config', config: agents.configFor(row) });
+        send(socket, { type: 'command', command: row.desired_state === 'running' ? 'start' : 'stop' });
+        await agents.publishStatus(row);
+        return;
+      }
+      if (!registered) return socket.close(1008, 'register expected');
+      if (message.type === 'results') {
+        const inserted = await ingest({ id: agent.id, name: agent.name }, message.results);
+        send(socket, { type: 'ack', batchId: message.batchId, inserted });
+        return;
+      }
+      const status = message.state === 'running' ? 'online' : 'stopped';
+      await agents.publishStatus(await repo.setLinkStatus(db, agent.id, link.id, status));
+    }
+
+    socket.on('close', () => {
+      clearTimeout(registerTimer);
+      clearInterval(heartbeat);
+      if (links.get(agent.id) === link) links.delete(agent.id);
+      countChanged();
+      queue
+        .then(() => repo.markUnlinked(db, agent.id, link.id))
+        .then((row) => agents.publishStatus(row))
+        .catch((err) => log.warn({ err }, 'marking agent offline failed'));
+      log.info('agent link closed');
+    });
+  });
 }

@@ -1,5 +1,6 @@
 import type { Agent, AgentConfig, AgentStatus, AgentType, CheckSpec } from '@nop/protocol';
 import type { Queryable } from '../../db/db.ts';
+import { maskChecks } from '../../secrets/check-secrets.ts';
 
 export interface AgentRow {
   id: string;
@@ -22,7 +23,8 @@ export const toAgent = (row: AgentRow): Agent => ({
   type: row.type,
   ownerId: row.owner_id,
   managed: row.managed,
-  config: row.config,
+  // write-only settings (credentials) are never answered, only that they are set
+  config: { ...row.config, checks: maskChecks(row.config.checks) },
   status: row.status,
   desiredState: row.desired_state,
   lastSeen: row.last_seen ? new Date(row.last_seen).toISOString() : null,
@@ -32,8 +34,21 @@ export const toAgent = (row: AgentRow): Agent => ({
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: string) => UUID_RE.test(id);
 
-export async function listAgents(db: Queryable): Promise<AgentRow[]> {
-  return (await db.query<AgentRow>(`SELECT ${COLUMNS} FROM agents ORDER BY name`)).rows;
+/** Agents by name, a page at a time (limit + 1 rows: the extra one says another page exists). */
+export async function listAgents(db: Queryable, limit: number, afterName?: string): Promise<AgentRow[]> {
+  return (
+    await db.query<AgentRow>(
+      `SELECT ${COLUMNS} FROM agents WHERE ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2`,
+      [afterName ?? null, limit + 1],
+    )
+  ).rows;
+}
+
+export async function countOwnedAgents(db: Queryable, ownerId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM agents WHERE owner_id = $1', [
+    ownerId,
+  ]);
+  return rows[0]!.n;
 }
 
 export async function getAgent(db: Queryable, id: string): Promise<AgentRow | undefined> {

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AgentActionBody, CreateAgentBody, PatchAgentBody } from '@nop/protocol';
+import { z } from 'zod';
 import { parseOr400 } from '../../http/errors.ts';
+import { decodeCursor, pageParams, toPage } from '../../http/paging.ts';
 import { toAgent } from './repo.ts';
 import type { AgentService } from './service.ts';
 
@@ -13,15 +15,22 @@ export async function agentRoutes(app: FastifyInstance, opts: { agents: AgentSer
   const { agents } = opts;
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
-  app.get('/api/v1/agents', async () => (await agents.list()).map(toAgent));
+  const PageQuery = z.strictObject(pageParams);
+  app.get('/api/v1/agents', async (request) => {
+    const q = parseOr400(PageQuery, request.query, 'query');
+    const after = decodeCursor(q.cursor, z.tuple([z.string().max(100)]));
+    return toPage(await agents.list(q.limit, after?.[0]), q.limit, (row) => [row.name], toAgent);
+  });
 
   app.post('/api/v1/agents', async (request, reply) => {
     const body = parseOr400(CreateAgentBody, request.body, 'body');
-    const { row, token } = await agents.create(request.user!, {
+    const { row, token } = await agents.create(request.principal!, {
       name: body.name,
       type: body.type,
       checks: body.config.checks,
     });
+    request.audit.target = { id: row.id, name: row.name };
+    request.audit.details = { type: row.type, checks: body.config.checks.length };
     const url = backendUrl(request, opts.publicUrl);
     reply.status(201).header('location', `/api/v1/agents/${row.id}`);
     return {
@@ -35,18 +44,29 @@ export async function agentRoutes(app: FastifyInstance, opts: { agents: AgentSer
 
   app.patch('/api/v1/agents/:id', async (request) => {
     const body = parseOr400(PatchAgentBody, request.body, 'body');
-    const row = await agents.update(request.user!, idOf(request), { name: body.name, checks: body.config?.checks });
+    const row = await agents.update(request.principal!, idOf(request), {
+      name: body.name,
+      checks: body.config?.checks,
+    });
+    request.audit.target = { name: row.name };
+    request.audit.details = {
+      fields: Object.keys(body),
+      ...(body.config ? { checks: body.config.checks.length, configVersion: row.config.version } : {}),
+    };
     return toAgent(row);
   });
 
   app.delete('/api/v1/agents/:id', async (request, reply) => {
-    await agents.remove(request.user!, idOf(request));
+    const row = await agents.remove(request.principal!, idOf(request));
+    request.audit.target = { name: row.name };
     return reply.status(204).send();
   });
 
   app.post('/api/v1/agents/:id/actions', async (request, reply) => {
     const body = parseOr400(AgentActionBody, request.body, 'body');
-    const row = await agents.act(request.user!, idOf(request), body.action);
+    const row = await agents.act(request.principal!, idOf(request), body.action);
+    request.audit.target = { name: row.name };
+    request.audit.details = { action: body.action };
     reply.status(202);
     return { agent: toAgent(row) };
   });

@@ -3,7 +3,9 @@ import type { Bus } from '../../bus/bus.ts';
 import { CHANNELS } from '../../bus/bus.ts';
 import type { Db } from '../../db/db.ts';
 import { errors, type FieldError } from '../../http/errors.ts';
-import type { Claims } from '../auth/jwt.ts';
+import type { SecretCipher } from '../../secrets/cipher.ts';
+import { openChecks, sealChecks } from '../../secrets/check-secrets.ts';
+import type { Principal } from '../auth/authenticator.ts';
 import * as repo from './repo.ts';
 import { hashAgentToken, newAgentToken } from './tokens.ts';
 
@@ -37,12 +39,25 @@ function assertConfig(type: AgentType, checks: CheckSpec[]) {
   if (problems.length) throw errors.validation(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
 }
 
-function assertMayChange(user: Claims, row: repo.AgentRow) {
-  if (user.role !== 'admin' && row.owner_id !== user.sub)
+function assertMayChange(principal: Principal, row: repo.AgentRow) {
+  if (principal.role !== 'admin' && row.owner_id !== principal.userId)
     throw errors.forbidden(`only the owner of agent "${row.name}" or an admin may change it`);
 }
 
-export function createAgentService(db: Db, bus: Bus) {
+/** How much one user may make: configurable (NOP_MAX_AGENTS_PER_USER, NOP_MAX_CHECKS_PER_AGENT). */
+export interface AgentQuotas {
+  agentsPerUser: number;
+  checksPerAgent: number;
+}
+
+function assertCheckQuota(checks: CheckSpec[], quotas: AgentQuotas) {
+  if (checks.length > quotas.checksPerAgent)
+    throw errors.quotaExceeded(
+      `body.config.checks: ${checks.length} checks, but an agent may have at most ${quotas.checksPerAgent} (NOP_MAX_CHECKS_PER_AGENT)`,
+    );
+}
+
+export function createAgentService(db: Db, bus: Bus, cipher: SecretCipher, quotas: AgentQuotas) {
   const publishStatus = (row: repo.AgentRow | undefined) =>
     row &&
     bus.publish(CHANNELS.agentStatus, {
@@ -53,36 +68,51 @@ export function createAgentService(db: Db, bus: Bus) {
 
   async function mustGet(id: string) {
     const row = await repo.getAgent(db, id);
-    if (!row) throw errors.notFound(`no agent with id ${id}`);
+    if (!row) throw errors.notFound(`no agent with id ${id.slice(0, 100)}`);
     return row;
   }
 
   return {
     publishStatus,
-    list: () => repo.listAgents(db),
+    list: (limit: number, afterName?: string) => repo.listAgents(db, limit, afterName),
     get: mustGet,
 
-    async create(user: Claims, input: { name: string; type: AgentType; checks: CheckSpec[]; managed?: boolean }) {
+    /** The config an agent runs, secrets in clear: for that agent's link only. */
+    configFor: (row: repo.AgentRow) => ({ ...row.config, checks: openChecks(row.config.checks, cipher) }),
+
+    async create(principal: Principal, input: { name: string; type: AgentType; checks: CheckSpec[] }) {
       assertConfig(input.type, input.checks);
+      assertCheckQuota(input.checks, quotas);
+      const checks = sealChecks(input.checks, [], cipher);
       const token = newAgentToken();
-      const row = await db.transaction((tx) =>
-        repo.insertAgent(tx, {
+      const row = await db.transaction(async (tx) => {
+        // one creation per user at a time, so the count below cannot be raced past the quota
+        await tx.query('SELECT pg_advisory_xact_lock(727003, hashtext($1))', [principal.userId]);
+        if ((await repo.countOwnedAgents(tx, principal.userId)) >= quotas.agentsPerUser)
+          throw errors.quotaExceeded(
+            `you own ${quotas.agentsPerUser} agents, the most allowed (NOP_MAX_AGENTS_PER_USER): delete one first`,
+          );
+        return repo.insertAgent(tx, {
           name: input.name,
           type: input.type,
-          ownerId: user.sub,
-          managed: input.managed ?? false,
-          checks: input.checks,
+          ownerId: principal.userId,
+          managed: false,
+          checks,
           tokenHash: hashAgentToken(token),
-        }),
-      );
+        });
+      });
       if (!row) throw errors.conflict(`an agent named "${input.name}" already exists`);
       return { row, token };
     },
 
-    async update(user: Claims, id: string, change: { name?: string; checks?: CheckSpec[] }) {
+    async update(principal: Principal, id: string, change: { name?: string; checks?: CheckSpec[] }) {
       const current = await mustGet(id);
-      assertMayChange(user, current);
-      if (change.checks) assertConfig(current.type, change.checks);
+      assertMayChange(principal, current);
+      if (change.checks) {
+        assertConfig(current.type, change.checks);
+        assertCheckQuota(change.checks, quotas);
+        change = { ...change, checks: sealChecks(change.checks, current.config.checks, cipher) };
+      }
       if (change.name && change.name !== current.name && (await repo.findAgentByName(db, change.name)))
         throw errors.conflict(`an agent named "${change.name}" already exists`);
       const row = await db.transaction((tx) => repo.updateAgent(tx, id, change));
@@ -91,18 +121,19 @@ export function createAgentService(db: Db, bus: Bus) {
       return row;
     },
 
-    async remove(user: Claims, id: string) {
+    async remove(principal: Principal, id: string) {
       const current = await mustGet(id);
-      assertMayChange(user, current);
+      assertMayChange(principal, current);
       if (current.managed) throw errors.conflict('the managed local agent cannot be deleted; stop it instead');
       await repo.deleteAgent(db, id);
       const envelope: AgentCommandEnvelope = { agentId: id, command: 'revoke' };
       await bus.publish(CHANNELS.agentCommand, envelope);
+      return current;
     },
 
-    async act(user: Claims, id: string, action: AgentAction) {
+    async act(principal: Principal, id: string, action: AgentAction) {
       const current = await mustGet(id);
-      assertMayChange(user, current);
+      assertMayChange(principal, current);
       const row = await repo.setDesiredState(db, id, action === 'stop' ? 'stopped' : 'running');
       const envelope: AgentCommandEnvelope = { agentId: id, command: action };
       await bus.publish(CHANNELS.agentCommand, envelope);

@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hashOpaqueToken, newOpaqueToken } from '../../lib/opaque-tokens.ts';
 
 const PREFIX = 'nop_agt_';
 
-/** A new agent token: 256 random bits, prefixed so secret scanners and people can recognise it. */
-export const newAgentToken = () => PREFIX + randomBytes(32).toString('base64url');
+/** A new agent token (shown once at creation; the backend keeps its hash). */
+export const newAgentToken = () => newOpaqueToken(PREFIX);
 
-// The token has full entropy, so a fast hash is enough (no salt/KDF needed) and lets us look it up.
-export const hashAgentToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashAgentToken = hashOpaqueToken;

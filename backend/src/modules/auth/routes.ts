@@ -1,28 +1,100 @@
-import type { FastifyInstance } from 'fastify';
-import { LoginBody, SignupBody } from '@nop/protocol';
-import { errors, parseOr400 } from '../../http/errors.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ChangePasswordBody, LoginBody, SignupBody, UpdateMeBody, type Session } from '@nop/protocol';
+import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
-import type { AuthService } from './service.ts';
-import { findUserById, toUser } from './repo.ts';
+import { errors, parseOr400 } from '../../http/errors.ts';
+import { decodeCursor, pageParams, toPage } from '../../http/paging.ts';
+import type { Authenticator } from './authenticator.ts';
+import type { AuthService, ClientInfo } from './service.ts';
+import { listSessions, revokeSession, type SessionRow } from './sessions-repo.ts';
 
-export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService; db: Db; rateLimit: number }) {
-  // Per client address: slows password guessing and signup floods.
-  const limited = { auth: 'public' as const, rateLimit: { max: opts.rateLimit, timeWindow: '1 minute' } };
+export const clientOf = (request: FastifyRequest): ClientInfo => ({
+  ip: request.ip,
+  userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
+});
+
+const PageQuery = z.strictObject(pageParams);
+const SessionCursor = z.tuple([z.string().max(64), z.uuid()]);
+const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
+
+const toSession = (row: SessionRow, currentId: string | undefined): Session => ({
+  id: row.id,
+  createdAt: new Date(row.created_at).toISOString(),
+  lastUsedAt: new Date(row.last_used_at).toISOString(),
+  expiresAt: new Date(row.expires_at).toISOString(),
+  ip: row.ip,
+  userAgent: row.user_agent,
+  current: row.id === currentId,
+});
+
+/** Sign-up, sign-in and out, the signed-in user's profile, password and sessions. */
+export async function authRoutes(
+  app: FastifyInstance,
+  opts: { auth: AuthService; authenticator: Authenticator; db: Db; rateLimit: number },
+) {
+  const { auth, db } = opts;
+  // Per client address: slows password guessing and sign-up floods (per account: see the service).
+  const limited = { rateLimit: { max: opts.rateLimit, timeWindow: '1 minute' } };
+
+  app.get('/api/v1/auth/options', async () => auth.options());
 
   app.post('/api/v1/auth/signup', { config: limited }, async (request, reply) => {
     const body = parseOr400(SignupBody, request.body, 'body');
+    const session = await auth.signup(body, clientOf(request));
+    request.audit.actor = { id: session.user.id, name: session.user.name };
+    request.audit.target = { id: session.user.id, name: session.user.email };
+    request.audit.details = { role: session.user.role };
     reply.status(201);
-    return opts.auth.signup(body);
+    return session;
   });
 
   app.post('/api/v1/auth/login', { config: limited }, async (request) => {
     const body = parseOr400(LoginBody, request.body, 'body');
-    return opts.auth.login(body);
+    request.audit.target = { name: body.email.slice(0, 254) };
+    const { row, session } = await auth.login(body, clientOf(request));
+    request.audit.actor = { id: row.id, name: row.name };
+    request.audit.target = { id: row.id, name: row.email };
+    return session;
   });
 
-  app.get('/api/v1/auth/me', async (request) => {
-    const row = await findUserById(opts.db, request.user!.sub);
-    if (!row) throw errors.unauthenticated('the account of this token no longer exists');
-    return toUser(row);
+  app.post('/api/v1/auth/logout', async (request, reply) => {
+    await auth.logout(request.principal!);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/auth/me', async (request) => auth.me(request.principal!));
+
+  app.patch('/api/v1/auth/me', async (request) => {
+    const body = parseOr400(UpdateMeBody, request.body, 'body');
+    request.audit.target = { id: request.principal!.userId };
+    request.audit.details = { fields: ['name'] };
+    return auth.rename(request.principal!, body.name);
+  });
+
+  app.post('/api/v1/auth/password', { config: limited }, async (request) => {
+    const body = parseOr400(ChangePasswordBody, request.body, 'body');
+    request.audit.target = { id: request.principal!.userId };
+    return auth.changePassword(request.principal!, body, clientOf(request));
+  });
+
+  app.get('/api/v1/auth/sessions', async (request) => {
+    const q = parseOr400(PageQuery, request.query, 'query');
+    const principal = request.principal!;
+    const rows = await listSessions(db, principal.userId, q.limit, decodeCursor(q.cursor, SessionCursor));
+    return toPage(
+      rows,
+      q.limit,
+      (row) => [row.sort_key, row.id],
+      (row) => toSession(row, principal.sessionId),
+    );
+  });
+
+  app.delete('/api/v1/auth/sessions/:id', async (request, reply) => {
+    const id = idOf(request);
+    const principal = request.principal!;
+    const ended = z.uuid().safeParse(id).success && (await revokeSession(db, id, principal.userId));
+    if (!ended) throw errors.notFound(`you have no live session ${id.slice(0, 100)}`);
+    await opts.authenticator.revoke({ sessions: [id] });
+    return reply.status(204).send();
   });
 }

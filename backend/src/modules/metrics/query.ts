@@ -1,25 +1,21 @@
 import { parseDuration } from '@nop/protocol';
 import { z } from 'zod';
+import { Instant } from '../../http/instant.ts';
 
 /** Longest series one request may ask for, so a tiny step over a long range cannot exhaust the server. */
 export const MAX_POINTS = 11_000;
 const DEFAULT_RANGE_MS = 3_600_000;
-
-/** ISO-8601 ("2026-11-28T10:00:00Z") or epoch seconds ("1764324000", decimals allowed). */
-const Instant = z.string().transform((text, ctx) => {
-  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : /^\d{4}-\d\d-\d\d/.test(text) ? Date.parse(text) : NaN;
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is neither an ISO-8601 time nor epoch seconds` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const MAX_STEP_MS = 366 * 86_400_000;
+const MAX_RANGE_MS = 400 * 86_400_000;
 
 /** Seconds ("60", "0.5") or a duration ("10s", "1m"). */
 const Step = z.string().transform((text, ctx) => {
-  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text);
-  if (ms === undefined || !(ms >= 1000)) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a step of at least 1 second (e.g. 60 or 1m)` });
+  const ms = /^\d{1,12}(\.\d{1,9})?$/.test(text) ? Number(text) * 1000 : parseDuration(text);
+  if (ms === undefined || !(ms >= 1000) || ms > MAX_STEP_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text.slice(0, 40)}" is not a step from 1 second to 366 days (e.g. 60 or 1m)`,
+    });
     return z.NEVER;
   }
   return ms;
@@ -42,6 +38,8 @@ export const MetricsQuery = z
     const to = q.to ?? Date.now();
     const from = q.from ?? to - DEFAULT_RANGE_MS;
     if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+    if (to - from > MAX_RANGE_MS)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'the range from..to may span at most 400 days' });
     // by default about 300 points, whole seconds
     const stepMs = q.step ?? Math.max(1000, Math.ceil((to - from) / 300 / 1000) * 1000);
     if ((to - from) / stepMs > MAX_POINTS)

@@ -2,47 +2,94 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { StreamMessage } from '@nop/protocol';
 import { CHANNELS, type Bus } from '../../bus/bus.ts';
+import { errors } from '../../http/errors.ts';
+import { revokes, type Authenticator, type Principal } from '../auth/authenticator.ts';
 
 /** Bytes a slow browser may have queued before we stop sending it results (it is closed, then reconnects). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Open sockets re-check their credential this often, in case a revocation missed the bus. */
+const RECHECK_MS = 2000;
+
+interface Client {
+  principal: Principal;
+  bearer: string;
+}
 
 /**
  * GET /ws/stream: live results and agent status for signed-in users. The auth guard has already
- * checked the JWT (Authorization header, or the `nop.jwt.<token>` subprotocol browsers use).
- * Each message is encoded once and the same bytes go to every client.
+ * checked the credential (Authorization header, or the `nop.jwt.<token>` subprotocol browsers use).
+ * Each message is encoded once and the same bytes go to every client. A socket closes (1008) when
+ * its credential expires or is revoked: at once when the revocation arrives over the bus, within
+ * RECHECK_MS otherwise.
  */
-export async function streamRoutes(app: FastifyInstance, opts: { bus: Bus; onClientCount?: (n: number) => void }) {
-  const clients = new Set<WebSocket>();
-
+export async function streamRoutes(
+  app: FastifyInstance,
+  opts: { bus: Bus; authenticator: Authenticator; onClientCount?: (n: number) => void },
+) {
+  const clients = new Map<WebSocket, Client>();
   const broadcast = (message: StreamMessage) => {
     if (clients.size === 0) return;
     const frame = JSON.stringify(message);
-    for (const socket of clients) {
+    for (const socket of clients.keys()) {
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) socket.close(1013, 'too slow; reconnect');
       else socket.send(frame);
     }
   };
+  const endSession = (socket: WebSocket, reason: string) => {
+    clients.delete(socket);
+    socket.close(1008, reason);
+  };
+
+  const stopWatchingRevocations = opts.authenticator.onRevoke((revocation) => {
+    for (const [socket, client] of clients)
+      if (revokes(revocation, client.principal)) endSession(socket, 'session revoked');
+  });
+  // Sockets sharing one credential are checked once (answers are cached for a second anyway).
+  const recheck = setInterval(() => {
+    const byBearer = new Map<string, WebSocket[]>();
+    for (const [socket, client] of clients)
+      byBearer.set(client.bearer, [...(byBearer.get(client.bearer) ?? []), socket]);
+    for (const [bearer, sockets] of byBearer)
+      opts.authenticator.authenticate(bearer).catch(() => sockets.forEach((s) => endSession(s, 'session revoked')));
+  }, RECHECK_MS);
+  recheck.unref();
 
   const unsubscribers = [
     await opts.bus.subscribe(CHANNELS.results, (result) => broadcast({ type: 'result', result } as StreamMessage)),
     await opts.bus.subscribe(CHANNELS.agentStatus, (agent) => broadcast({ type: 'agent', agent } as StreamMessage)),
   ];
   app.addHook('onClose', async () => {
+    clearInterval(recheck);
+    stopWatchingRevocations();
     unsubscribers.forEach((unsubscribe) => unsubscribe());
-    for (const socket of clients) socket.close(1001, 'server shutting down');
+    for (const socket of clients.keys()) socket.close(1001, 'server shutting down');
   });
 
-  app.get('/ws/stream', { websocket: true }, (socket, request) => {
-    const user = request.user!;
-    clients.add(socket);
-    opts.onClientCount?.(clients.size);
-    // The session ends when the token does: the client must come back with a fresh one.
-    const expiry = setTimeout(() => socket.close(1008, 'token expired'), Math.max(0, user.exp * 1000 - Date.now()));
-    socket.send(JSON.stringify({ type: 'hello', user: user.name } satisfies StreamMessage));
-    socket.on('close', () => {
-      clearTimeout(expiry);
-      clients.delete(socket);
+  app.route({
+    method: 'GET',
+    url: '/ws/stream',
+    // a HEAD cannot be upgraded: it falls through to the 404 handler instead of an empty answer
+    exposeHeadRoute: false,
+    handler: async () => {
+      throw errors.upgradeRequired(
+        'this is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)',
+      );
+    },
+    wsHandler: (socket, request) => {
+      const principal = request.principal!;
+      clients.set(socket, { principal, bearer: request.bearer! });
       opts.onClientCount?.(clients.size);
-    });
+      // The session ends when the credential does: the client must come back with a fresh one.
+      const expiry = setTimeout(
+        () => endSession(socket, 'token expired'),
+        Math.min(2 ** 31 - 1, Math.max(0, principal.expiresAt - Date.now())),
+      );
+      socket.send(JSON.stringify({ type: 'hello', user: principal.name } satisfies StreamMessage));
+      socket.on('close', () => {
+        clearTimeout(expiry);
+        clients.delete(socket);
+        opts.onClientCount?.(clients.size);
+      });
+    },
   });
 }

@@ -1,0 +1,75 @@
+import type { Invitation, Role } from '@nop/protocol';
+import type { Queryable } from '../../db/db.ts';
+
+export interface InvitationRow {
+  id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  created_by: string | null;
+  creator_name: string | null;
+  created_at: Date;
+  expires_at: Date;
+  accepted_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export function statusOf(row: InvitationRow, now = Date.now()): Invitation['status'] {
+  if (row.accepted_at) return 'accepted';
+  if (row.revoked_at) return 'revoked';
+  return new Date(row.expires_at).getTime() <= now ? 'expired' : 'pending';
+}
+
+export const toInvitation = (row: InvitationRow): Invitation => ({
+  id: row.id,
+  email: row.email,
+  role: row.role,
+  status: statusOf(row),
+  createdAt: new Date(row.created_at).toISOString(),
+  expiresAt: new Date(row.expires_at).toISOString(),
+  createdBy: row.created_by ? { id: row.created_by, name: row.creator_name ?? '' } : null,
+});
+
+const SELECT = `SELECT i.*, u.name AS creator_name FROM invitations i LEFT JOIN users u ON u.id = i.created_by`;
+
+export async function insertInvitation(
+  db: Queryable,
+  invitation: { email: string; role: Role; hash: string; createdBy: string; expiresAt: Date },
+): Promise<InvitationRow> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO invitations (email, role, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [invitation.email, invitation.role, invitation.hash, invitation.createdBy, invitation.expiresAt],
+  );
+  return (await db.query<InvitationRow>(`${SELECT} WHERE i.id = $1`, [rows[0]!.id])).rows[0]!;
+}
+
+export async function findInvitationByHash(db: Queryable, hash: string, lock = false) {
+  const { rows } = await db.query<InvitationRow>(`${SELECT} WHERE i.token_hash = $1${lock ? ' FOR UPDATE OF i' : ''}`, [
+    hash,
+  ]);
+  return rows[0];
+}
+
+/** Newest first, a page at a time (cursor: created_at, id). */
+export async function listInvitations(db: Queryable, limit: number, after?: [string, string]) {
+  const { rows } = await db.query<InvitationRow & { sort_key: string }>(
+    `${SELECT.replace('SELECT i.*', 'SELECT i.*, i.created_at::text AS sort_key')}
+     WHERE ($1::timestamptz IS NULL OR (i.created_at, i.id) < ($1::timestamptz, $2::uuid))
+     ORDER BY i.created_at DESC, i.id DESC LIMIT $3`,
+    [after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+  );
+  return rows;
+}
+
+export async function revokeInvitation(db: Queryable, id: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE invitations SET revoked_at = now()
+     WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL RETURNING id`,
+    [id],
+  );
+  return rows.length > 0;
+}
+
+export async function markAccepted(db: Queryable, id: string, userId: string) {
+  await db.query(`UPDATE invitations SET accepted_at = now(), accepted_by = $2 WHERE id = $1`, [id, userId]);
+}

@@ -1,0 +1,33 @@
+import { mapCheckSecrets, type AgentConfig } from '@nop/protocol';
+import type { Db } from '../db/db.ts';
+import { syncChecks } from '../modules/agents/repo.ts';
+import type { SecretCipher } from './cipher.ts';
+import { moveUrlCredentials } from './check-secrets.ts';
+
+/**
+ * Runs at every start, after the schema migrations: check secrets stored in clear (before NOP
+ * encrypted them, or by hand) are encrypted, and credentials inside HTTP targets move to basicAuth.
+ * Idempotent: a second run finds nothing to do. Returns how many agents it rewrote.
+ */
+export async function encryptStoredSecrets(db: Db, cipher: SecretCipher): Promise<number> {
+  const { rows } = await db.query<{ id: string; config: AgentConfig }>('SELECT id, config FROM agents');
+  let rewritten = 0;
+  for (const row of rows) {
+    const checks = row.config.checks ?? [];
+    const sealed = checks.map((check) =>
+      mapCheckSecrets(moveUrlCredentials(check), (value) =>
+        cipher.isEncrypted(value) ? value : cipher.encrypt(value),
+      ),
+    );
+    if (JSON.stringify(sealed) === JSON.stringify(checks)) continue;
+    await db.transaction(async (tx) => {
+      await tx.query(`UPDATE agents SET config = jsonb_set(config, '{checks}', $2::jsonb) WHERE id = $1`, [
+        row.id,
+        JSON.stringify(sealed),
+      ]);
+      await syncChecks(tx, row.id, sealed);
+    });
+    rewritten++;
+  }
+  return rewritten;
+}

@@ -1,0 +1,11 @@
+DROP INDEX IF EXISTS agents_owner_idx;
+DROP TABLE IF EXISTS audit_log;
+DROP TABLE IF EXISTS invitations;
+DROP TABLE IF EXISTS api_tokens;
+DROP TABLE IF EXISTS sessions;
+ALTER TABLE users DROP COLUMN IF EXISTS updated_at;
+ALTER TABLE users DROP COLUMN IF EXISTS token_version;
+ALTER TABLE users DROP COLUMN IF EXISTS disabled_at;
+ALTER TABLE users DROP CONSTRAINT IF EXISTS users_role_check;
+UPDATE users SET role = 'user' WHERE role IN ('editor', 'viewer');
+ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('admin', 'user'));
