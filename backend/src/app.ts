@@ -59,6 +59,8 @@ export interface AppDeps {
   cipher: SecretCipher;
   /** shared rate-limit counters between replicas */
   redis?: Redis;
+  /** prefix of this stack's keys in that Redis (NOP_BUS_PREFIX): stacks sharing a Redis keep apart */
+  redisPrefix?: string;
   /** a pino logger; none (silent) in tests */
   logger?: FastifyBaseLogger;
   dashboardRoot?: string;
@@ -106,12 +108,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     });
   // The API speaks JSON only: any other body is a 415, not a string for the schemas to trip over.
   app.removeContentTypeParser('text/plain');
+  // An empty body labelled JSON (curl -X POST -H 'content-type: application/json') is no body, not
+  // malformed JSON: routes without a body (logout, DELETE) then work, the others name the missing body.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, undefined) : json(request, body as string, done),
+  );
 
   const telemetry = createTelemetry();
   telemetry.instrument(app);
   const counter = (name: string, windowMs: number) =>
     deps.redis
-      ? createRedisRateCounter(deps.redis, `nop-limit:${name}`, windowMs, (err) =>
+      ? createRedisRateCounter(deps.redis, `${deps.redisPrefix ?? 'nop'}:limit:${name}`, windowMs, (err) =>
           app.log.warn({ reason: err.message }, 'shared rate counter unavailable; counting on this replica'),
         )
       : createMemoryRateCounter(windowMs);
@@ -160,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(rateLimit, {
     global: false,
-    ...(deps.redis ? { redis: deps.redis, nameSpace: 'nop-rate-limit-' } : {}),
+    ...(deps.redis ? { redis: deps.redis, nameSpace: `${deps.redisPrefix ?? 'nop'}:rate-limit:` } : {}),
     // a Redis outage must not turn every sign-in into a 500: count on this replica meanwhile
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>

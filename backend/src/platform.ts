@@ -53,7 +53,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger): 
       config.NOP_TOKEN_TTL,
     );
 
-    const app = await buildApp({ config, db, bus, jwt, cipher, redis, logger });
+    const app = await buildApp({ config, db, bus, jwt, cipher, redis, redisPrefix: config.NOP_BUS_PREFIX, logger });
     opened.push(() => app.close());
     if (config.NOP_ADMIN_EMAIL && config.NOP_ADMIN_PASSWORD) {
       const created = await app.services.auth.ensureAdmin(config.NOP_ADMIN_EMAIL, config.NOP_ADMIN_PASSWORD);

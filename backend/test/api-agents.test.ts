@@ -57,9 +57,33 @@ describe.each(ENGINES)('agents API on %s', (engine) => {
     const created = await create({ name: name(), type: 'multi' });
     const list = await call('GET', '/api/v1/agents');
     expect(list.statusCode).toBe(200);
-    expect(list.json().map((a: { id: string }) => a.id)).toContain(created.agent.id);
+    expect(list.json().items.map((a: { id: string }) => a.id)).toContain(created.agent.id);
     const one = await call('GET', `/api/v1/agents/${created.agent.id}`);
     expect(one.json()).toMatchObject({ id: created.agent.id, config: { version: 1, checks: [] } });
+  });
+
+  it('pages the list by name with a cursor: every agent once, in order, and refuses a forged cursor', async () => {
+    const prefix = `pg${name()}`;
+    for (let i = 0; i < 5; i++) await create({ name: `${prefix}-${i}`, type: 'ping' });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await call('GET', `/api/v1/agents?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.json().items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.json().items.map((a: { name: string }) => a.name));
+      cursor = page.json().nextCursor;
+      pages++;
+    } while (cursor && pages < 100);
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((n) => n.startsWith(prefix))).toHaveLength(5);
+    for (const query of ['limit=0', 'limit=201', 'limit=abc', 'cursor=%7B%7D', 'cursor=bm9wZQ', 'limit=1&limit=2']) {
+      const bad = await call('GET', `/api/v1/agents?${query}`);
+      expect(bad.statusCode, query).toBe(400);
+      expect(bad.headers['content-type']).toContain('application/problem+json');
+    }
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './helpers/databases.ts';
-import { createTestApp, signup, TEST_SECRET, type TestApp } from './helpers/app.ts';
+import { adminOf, createTestApp, signup, TEST_SECRET, type TestApp } from './helpers/app.ts';
 
 const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
@@ -14,11 +14,16 @@ describe.each(ENGINES)('auth API on %s', (engine) => {
 
   const post = (url: string, payload: unknown) => t.app.inject({ method: 'POST', url, payload: payload as object });
 
-  it('makes the first signup admin and later ones users, and hashes passwords with argon2id', async () => {
+  it('makes the first signup admin, refuses later sign-ups (closed by default), and hashes passwords with argon2id', async () => {
     const first = await signup(t.app, 'first');
-    const second = await signup(t.app, 'second');
     expect(first.user.role).toBe('admin');
-    expect(second.user.role).toBe('user');
+    const later = await post('/api/v1/auth/signup', {
+      name: 'second',
+      email: 'second@example.test',
+      password: 'correct horse battery',
+    });
+    expect(later.statusCode).toBe(403);
+    expect(later.json().detail).toMatch(/sign-up is closed.*invitation/);
     const { rows } = await t.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', [
       first.email,
     ]);
@@ -38,13 +43,18 @@ describe.each(ENGINES)('auth API on %s', (engine) => {
       headers: { authorization: `Bearer ${login.json().token}` },
     });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ email: user.email, role: 'user' });
+    expect(me.json()).toMatchObject({ email: user.email, role: 'editor', disabled: false });
     expect(me.json()).not.toHaveProperty('password_hash');
   });
 
   it('answers 409 problem+json for a duplicate email', async () => {
     const user = await signup(t.app);
-    const again = await post('/api/v1/auth/signup', { name: 'x', email: user.email, password: 'another password' });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: adminOf(t.app)!.headers,
+      payload: { name: 'x', email: user.email, password: 'another password', role: 'viewer' },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.headers['content-type']).toContain('application/problem+json');
     expect(again.json()).toMatchObject({ status: 409, title: 'Conflict' });
@@ -119,7 +129,7 @@ describe.each(ENGINES)('auth API on %s', (engine) => {
     it('refuses a tampered token', async () => {
       const [header, payload, signature] = good.split('.');
       const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-      const tampered = `${header}.${b64({ ...claims, role: 'admin' })}.${signature}`;
+      const tampered = `${header}.${b64({ ...claims, sub: adminOf(t.app)!.user.id })}.${signature}`;
       expect((await me(`Bearer ${tampered}`)).statusCode).toBe(401);
     });
 
@@ -129,26 +139,80 @@ describe.each(ENGINES)('auth API on %s', (engine) => {
       expect((await me(`Bearer ${unsigned}`)).statusCode).toBe(401);
     });
 
+    // signed with the right secret and pointing at a live session: only the claims are wrong
+    const resign = (claims: Record<string, unknown>, shape: (jwt: SignJWT) => SignJWT) =>
+      shape(new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('nop')).sign(
+        new TextEncoder().encode(TEST_SECRET),
+      );
+    const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+
     it('refuses an expired token, saying it expired', async () => {
-      const claims = JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString());
-      const expired = await new SignJWT({ role: claims.role, name: claims.name })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(claims.sub)
-        .setIssuer('nop')
-        .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
-        .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
-        .sign(new TextEncoder().encode(TEST_SECRET));
+      const { sub, sid, tv } = claimsOf(good);
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await resign({ sid, tv }, (j) =>
+        j
+          .setSubject(sub)
+          .setIssuedAt(now - 7200)
+          .setExpirationTime(now - 3600),
+      );
       const response = await me(`Bearer ${expired}`);
       expect(response.statusCode).toBe(401);
       expect(response.json().detail).toBe('token expired');
     });
 
+    it('refuses tokens without exp, with exp in 2200, without a session or token version', async () => {
+      const { sub, sid, tv } = claimsOf(good);
+      const now = Math.floor(Date.now() / 1000);
+      const forged = [
+        await resign({ sid, tv }, (j) => j.setSubject(sub).setIssuedAt(now)),
+        await resign({ sid, tv }, (j) => j.setSubject(sub).setIssuedAt(now).setExpirationTime(7_258_118_400)),
+        await resign({ tv }, (j) =>
+          j
+            .setSubject(sub)
+            .setIssuedAt(now)
+            .setExpirationTime(now + 600),
+        ),
+        await resign({ sid }, (j) =>
+          j
+            .setSubject(sub)
+            .setIssuedAt(now)
+            .setExpirationTime(now + 600),
+        ),
+        await resign({ sid, tv }, (j) => j.setSubject(sub).setExpirationTime(now + 600)),
+        await resign({ sid: crypto.randomUUID(), tv }, (j) =>
+          j
+            .setSubject(sub)
+            .setIssuedAt(now)
+            .setExpirationTime(now + 600),
+        ),
+        await resign({ sid, tv: tv + 1 }, (j) =>
+          j
+            .setSubject(sub)
+            .setIssuedAt(now)
+            .setExpirationTime(now + 600),
+        ),
+      ];
+      for (const token of forged) {
+        const response = await me(`Bearer ${token}`);
+        expect(response.statusCode, JSON.stringify(claimsOf(token))).toBe(401);
+      }
+      // the same claims with a sane lifetime pass: the refusals above are about exp, sid and tv
+      const fine = await resign({ sid, tv }, (j) =>
+        j
+          .setSubject(sub)
+          .setIssuedAt(now)
+          .setExpirationTime(now + 600),
+      );
+      expect((await me(`Bearer ${fine}`)).statusCode).toBe(200);
+    });
+
     it('refuses a token signed with another secret', async () => {
-      const claims = JSON.parse(Buffer.from(good.split('.')[1]!, 'base64url').toString());
-      const forged = await new SignJWT({ role: 'admin', name: 'x' })
+      const { sub, sid, tv } = claimsOf(good);
+      const forged = await new SignJWT({ sid, tv })
         .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(claims.sub)
+        .setSubject(sub)
         .setIssuer('nop')
+        .setIssuedAt()
         .setExpirationTime('1h')
         .sign(new TextEncoder().encode('another-secret-another-secret-another'));
       expect((await me(`Bearer ${forged}`)).statusCode).toBe(401);
@@ -191,10 +255,10 @@ describe('auth rate limit', () => {
   });
 });
 
-describe('closed sign-up (NOP_SIGNUP=closed)', () => {
+describe('closed sign-up (the default)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp('pglite', { signup: 'closed' });
+    t = await createTestApp('pglite');
   });
   afterAll(() => t?.close());
 
@@ -208,8 +272,33 @@ describe('closed sign-up (NOP_SIGNUP=closed)', () => {
     });
     expect(later.statusCode).toBe(403);
     expect(later.headers['content-type']).toContain('application/problem+json');
-    expect(later.json().detail).toContain('NOP_SIGNUP=closed');
+    expect(later.json().detail).toContain('sign-up is closed');
     const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
     expect(rows[0]!.n).toBe(1);
+  });
+});
+
+describe('open sign-up (NOP_SIGNUP=open)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { signup: 'open' });
+  });
+  afterAll(() => t?.close());
+
+  it('makes the first account admin and later ones viewers (NOP_SIGNUP_ROLE), and says so in /auth/options', async () => {
+    expect((await t.app.inject({ url: '/api/v1/auth/options' })).json()).toEqual({ firstUser: true, signupOpen: true });
+    const first = await signup(t.app, 'founder');
+    expect(first.user.role).toBe('admin');
+    const later = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      payload: { name: 'x', email: 'late@example.test', password: 'long enough' },
+    });
+    expect(later.statusCode).toBe(201);
+    expect(later.json().user.role).toBe('viewer');
+    expect((await t.app.inject({ url: '/api/v1/auth/options' })).json()).toEqual({
+      firstUser: false,
+      signupOpen: true,
+    });
   });
 });

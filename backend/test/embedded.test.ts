@@ -75,23 +75,38 @@ describe('embedded platform', () => {
   });
 
   it('stops and starts the managed agent process through the actions API', async () => {
-    const signup = await fetch(`${backend.url}/api/v1/auth/signup`, {
+    const json = { 'content-type': 'application/json' };
+    const signIn = async (email: string, password: string) =>
+      (
+        (await (
+          await fetch(`${backend.url}/api/v1/auth/login`, {
+            method: 'POST',
+            headers: json,
+            body: JSON.stringify({ email, password }),
+          })
+        ).json()) as { token: string }
+      ).token;
+    const adminHeaders = { ...json, authorization: `Bearer ${await signIn('admin@example.test', 'admin password')}` };
+    // sign-up is closed: the admin makes an editor, who signs in
+    const editorEmail = `x-${randomUUID()}@example.test`;
+    const made = await fetch(`${backend.url}/api/v1/users`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'x', email: `x-${randomUUID()}@example.test`, password: 'long enough' }),
+      headers: adminHeaders,
+      body: JSON.stringify({ name: 'x', email: editorEmail, password: 'long enough', role: 'editor' }),
     });
-    const { token } = (await signup.json()) as { token: string };
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const agents = (await (await fetch(`${backend.url}/api/v1/agents`, { headers })).json()) as Array<{
-      id: string;
-      managed: boolean;
-    }>;
+    expect(made.status).toBe(201);
+    const headers = { ...json, authorization: `Bearer ${await signIn(editorEmail, 'long enough')}` };
+    const agents = (
+      (await (await fetch(`${backend.url}/api/v1/agents`, { headers })).json()) as {
+        items: Array<{ id: string; managed: boolean }>;
+      }
+    ).items;
     const local = agents.find((a) => a.managed)!;
     const status = async () =>
       ((await (await fetch(`${backend.url}/api/v1/agents/${local.id}`, { headers })).json()) as { status: string })
         .status;
 
-    // a plain user may not stop the shared local agent (it belongs to no one): only an admin
+    // an editor may not stop the shared local agent (it belongs to no one): only an admin
     const denied = await fetch(`${backend.url}/api/v1/agents/${local.id}/actions`, {
       method: 'POST',
       headers,
@@ -99,14 +114,6 @@ describe('embedded platform', () => {
     });
     expect(denied.status).toBe(403);
 
-    const admin = (await (
-      await fetch(`${backend.url}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'admin@example.test', password: 'admin password' }),
-      })
-    ).json()) as { token: string };
-    const adminHeaders = { ...headers, authorization: `Bearer ${admin.token}` };
     const agentPid = childrenOf(backend.child.pid!)[0]!;
     expect(alive(agentPid)).toBe(true);
 

@@ -11,6 +11,7 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
   let database: Awaited<ReturnType<typeof createPgDatabase>>;
   let a: BackendProcess;
   let b: BackendProcess;
+  let adminToken: string;
 
   beforeAll(async () => {
     database = await createPgDatabase();
@@ -19,10 +20,20 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
       REDIS_URL,
       NOP_BUS_PREFIX: `nop-test-${randomBytes(4).toString('hex')}`,
       JWT_SECRET: randomBytes(32).toString('hex'),
+      NOP_SECRET_KEY: randomBytes(32).toString('hex'),
       NODE_ENV: 'production',
+      // every sign-in of this file comes from one address
+      NOP_AUTH_RATE_LIMIT: '1000',
     };
     // started together: both race to migrate the fresh database
     [a, b] = await Promise.all([startBackend(env), startBackend(env)]);
+    const signup = await api(a, 'POST', '/api/v1/auth/signup', {
+      name: 'Ops',
+      email: `ops-${randomUUID()}@example.test`,
+      password: 'correct horse battery',
+    });
+    expect(signup.status).toBe(201);
+    adminToken = signup.body.token;
   }, 90_000);
 
   afterAll(async () => {
@@ -36,7 +47,8 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: response.status, body: (await response.json()) as any };
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
   };
 
   it('runs on PostgreSQL with Redis as the bus', async () => {
@@ -45,13 +57,7 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
   });
 
   it("streams a result ingested by replica A to a WebSocket client of replica B, and routes B's commands to A's agent", async () => {
-    const signup = await api(a, 'POST', '/api/v1/auth/signup', {
-      name: 'Ops',
-      email: `ops-${randomUUID()}@example.test`,
-      password: 'correct horse battery',
-    });
-    expect(signup.status).toBe(201);
-    const token = signup.body.token as string;
+    const token = adminToken;
     const created = await api(b, 'POST', '/api/v1/agents', { name: 'edge-1', type: 'ping' }, token);
     expect(created.status).toBe(201);
 
@@ -96,4 +102,74 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
     agent.close();
     browser.close();
   });
+
+  // What the revocation is, done on replica A to a user whose REST calls and stream live on replica B.
+  const revocations: Array<[string, (user: { id: string; email: string; token: string }) => Promise<unknown>]> = [
+    ['logout', (u) => api(a, 'POST', '/api/v1/auth/logout', undefined, u.token)],
+    [
+      'password change',
+      (u) =>
+        api(
+          a,
+          'POST',
+          '/api/v1/auth/password',
+          { currentPassword: 'correct horse battery', newPassword: 'a new horse battery' },
+          u.token,
+        ),
+    ],
+    ['role change', (u) => api(a, 'PATCH', `/api/v1/users/${u.id}`, { role: 'viewer' }, adminToken)],
+    ['disable', (u) => api(a, 'PATCH', `/api/v1/users/${u.id}`, { disabled: true }, adminToken)],
+    ['delete', (u) => api(a, 'DELETE', `/api/v1/users/${u.id}`, undefined, adminToken)],
+    [
+      'session revoked from another session',
+      async (u) => {
+        const other = await api(a, 'POST', '/api/v1/auth/login', { email: u.email, password: 'correct horse battery' });
+        const sessions = await api(a, 'GET', '/api/v1/auth/sessions', undefined, other.body.token);
+        const target = sessions.body.items.find((s: { current: boolean }) => !s.current);
+        return api(a, 'DELETE', `/api/v1/auth/sessions/${target.id}`, undefined, other.body.token);
+      },
+    ],
+  ];
+
+  it.each(revocations)(
+    'ends a session on the other replica within 1 s after %s: REST refused, open stream closed',
+    async (_what, revoke) => {
+      const email = `u-${randomUUID()}@example.test`;
+      const made = await api(
+        a,
+        'POST',
+        '/api/v1/users',
+        { name: 'U', email, password: 'correct horse battery', role: 'editor' },
+        adminToken,
+      );
+      expect(made.status).toBe(201);
+      const session = await api(a, 'POST', '/api/v1/auth/login', { email, password: 'correct horse battery' });
+      const user = { id: made.body.id, email, token: session.body.token as string };
+      const stream = await connect(`${b.url.replace('http', 'ws')}/ws/stream`, {
+        protocols: ['nop.v1', `nop.jwt.${user.token}`],
+      });
+      await inbox(stream).next((m) => m.type === 'hello');
+      expect((await api(b, 'GET', '/api/v1/agents', undefined, user.token)).status).toBe(200);
+      const closedAt = new Promise<{ at: number; code: number }>((resolve) =>
+        stream.once('close', (code) => resolve({ at: performance.now(), code })),
+      );
+
+      const start = performance.now();
+      await revoke(user);
+      let refusedAt = 0;
+      while (performance.now() - start < 3000) {
+        if ((await api(b, 'GET', '/api/v1/agents', undefined, user.token)).status === 401) {
+          refusedAt = performance.now();
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const closed = await Promise.race([closedAt, new Promise<undefined>((r) => setTimeout(r, 3000))]);
+      expect(refusedAt, 'REST on replica B still accepted the token').toBeGreaterThan(0);
+      expect(closed, 'the stream on replica B stayed open').toBeDefined();
+      expect(closed!.code).toBe(1008);
+      expect(refusedAt - start).toBeLessThan(1000);
+      expect(closed!.at - start).toBeLessThan(1000);
+    },
+  );
 });
