@@ -10,7 +10,7 @@ import type { Db } from './db/db.ts';
 import { authGuard } from './http/auth-guard.ts';
 import { errors, frameworkErrors, installErrorHandlers } from './http/errors.ts';
 import { installInputGuard } from './http/input-guard.ts';
-import { createLimitedServer } from './http/server.ts';
+import { clientErrorHandler, createLimitedServer } from './http/server.ts';
 import { createTelemetry } from './http/telemetry.ts';
 import { createMemoryRateCounter, createRedisRateCounter } from './lib/rate-counter.ts';
 import { agentLink } from './modules/agents/link.ts';
@@ -93,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       maxConnectionsPerAddress: config.NOP_MAX_CONNECTIONS_PER_ADDRESS ?? 0,
     }),
     frameworkErrors,
+    clientErrorHandler,
     // X-Forwarded-* only when told a proxy sets them; else a client could pose as any address
     trustProxy: config.NOP_TRUST_PROXY ?? false,
     // health checks and scrapes arrive every few seconds: logging them would drown everything else

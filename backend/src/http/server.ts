@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface ServerLimits {
   /** a request whose headers and body have not all arrived by then is cut off (408) */
@@ -29,18 +30,29 @@ export function createLimitedServer(limits: ServerLimits) {
   };
 }
 
-// Answered before reading the request: the client learns why instead of seeing a reset.
-function tooManyConnections(max: number) {
-  const body = JSON.stringify({
-    type: 'https://nop.dev/problems/rate-limited',
-    title: 'Too many requests',
-    status: 429,
-    detail: `this address already holds ${max} open connections; close some and retry`,
-  });
+/** A whole HTTP response in problem+json, written on the raw socket (no request was parsed). */
+function rawProblem(status: number, code: string, title: string, detail: string, extraHeaders = '') {
+  const body = JSON.stringify({ type: `https://nop.dev/problems/${code}`, title, status, detail });
   return (
-    'HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/problem+json\r\nretry-after: 1\r\n' +
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\n${extraHeaders}` +
     `connection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
   );
+}
+
+/**
+ * Errors Node's HTTP parser raises before any route sees the request (too slow, headers too large,
+ * not HTTP at all): answered in problem+json like every other error. Fastify's `clientErrorHandler`.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const answer =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? rawProblem(408, 'request-timeout', 'Request timeout', 'the request did not arrive in time; send it faster')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? rawProblem(431, 'headers-too-large', 'Request headers too large', 'the request headers are too large')
+        : rawProblem(400, 'bad-request', 'Bad request', 'the request is not valid HTTP');
+  if (socket.writable) socket.end(answer);
+  socket.destroy();
 }
 
 function capConnections(server: http.Server, max: number) {
@@ -49,7 +61,16 @@ function capConnections(server: http.Server, max: number) {
     const address = socket.remoteAddress ?? 'unknown';
     const count = (open.get(address) ?? 0) + 1;
     if (count > max) {
-      socket.end(tooManyConnections(max));
+      // answered before reading the request: the client learns why instead of seeing a reset
+      socket.end(
+        rawProblem(
+          429,
+          'rate-limited',
+          'Too many requests',
+          `this address already holds ${max} open connections; close some and retry`,
+          'retry-after: 1\r\n',
+        ),
+      );
       return;
     }
     open.set(address, count);
