@@ -12,5 +12,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // every log the run writes goes to one folder, scanned for secrets at the end
+    globalSetup: ['backend/test/global-log-scan.ts'],
   },
 });

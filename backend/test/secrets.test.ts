@@ -1,10 +1,14 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { AGENT_BIN } from '@nop/agent/bin-path';
 import { SECRET_MASK } from '@nop/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretCipher, SecretDecryptError } from '../src/secrets/cipher.ts';
 import { encryptStoredSecrets } from '../src/secrets/encrypt-stored.ts';
 import { ENGINES } from './helpers/databases.ts';
 import { createTestApp, signup, type TestApp, type TestUser } from './helpers/app.ts';
+import { logFile, teeTo } from './helpers/test-logs.ts';
 import { connect, inbox } from './helpers/ws.ts';
 
 // Values a test plants and then looks for everywhere they must not be.
@@ -186,6 +190,48 @@ describe.each(ENGINES)('check secrets on %s', (engine) => {
       body: BODY,
       basicAuth: { username: 'old', password: PASSWORD },
     });
+  });
+
+  it('a real agent receives them, uses them on the wire, and logs none of them (debug level)', async () => {
+    const seen: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+    const target = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        seen.push({ headers: req.headers, body });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const port = (target.address() as { port: number }).port;
+    const created = await create([{ ...secretCheck(), target: `http://127.0.0.1:${port}/health`, interval: '1s' }]);
+    let output = '';
+    const tee = teeTo(logFile('agent'));
+    const agent = spawn(process.execPath, [AGENT_BIN], {
+      env: {
+        ...process.env,
+        NOP_BACKEND_URL: base.replace('ws:', 'http:'),
+        NOP_AGENT_TOKEN: created.token,
+        NOP_AGENT_NAME: 'secret-runner',
+        NOP_AGENT_LISTEN: '127.0.0.1:0',
+        LOG_LEVEL: 'debug',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (d: Buffer) => ((output += d), tee(d));
+    agent.stdout.on('data', collect);
+    agent.stderr.on('data', collect);
+    try {
+      await expect.poll(() => seen.length, { timeout: 15_000 }).toBeGreaterThan(0);
+      expect(seen[0]!.headers.authorization).toBe(BEARER);
+      expect(seen[0]!.body).toBe(BODY);
+    } finally {
+      agent.kill('SIGTERM');
+      await new Promise((r) => agent.once('exit', r));
+      target.close();
+    }
+    expect(output).toContain('config applied');
+    expect(output).not.toContain('canary');
   });
 
   it('keeps secrets out of the audit log', async () => {

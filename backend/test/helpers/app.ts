@@ -7,6 +7,7 @@ import type { Db } from '../../src/db/db.ts';
 import { createJwtService, type JwtService } from '../../src/modules/auth/jwt.ts';
 import { createSecretCipher, type SecretCipher } from '../../src/secrets/cipher.ts';
 import { openTestDb, type Engine } from './databases.ts';
+import { testLogger } from './test-logs.ts';
 
 export const TEST_SECRET = randomBytes(32).toString('hex');
 export const TEST_PASSWORD = 'correct horse battery';
@@ -41,6 +42,8 @@ export async function createTestApp(
     bus,
     jwt,
     cipher,
+    // at debug level, into the run's log folder: the secrets scan reads what the app wrote
+    logger: testLogger(`app-${engine}`),
   });
   return {
     app,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { logFile, teeTo } from './test-logs.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -26,12 +27,14 @@ export function startBackend(
   const dataDir = env.NOP_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'nop-test-'));
   const child = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NOP_DATA_DIR: dataDir, ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NOP_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  // also into the run's log folder, for the secrets scan
+  const tee = teeTo(logFile('backend'));
+  child.stdout!.on('data', (d) => ((output += d), tee(d)));
+  child.stderr!.on('data', (d) => ((output += d), tee(d)));
 
   const stop = () =>
     new Promise<number | null>((resolve) => {
