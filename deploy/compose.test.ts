@@ -12,7 +12,10 @@ const compose = (args: string[], env: Record<string, string> = {}) =>
 // No Docker engine here: Debian's docker-compose validates the file offline.
 describe('deploy/docker-compose.dev.yml', () => {
   it('is a valid compose file with every service, the agent included', async () => {
-    const { stdout } = await compose(['--profile', 'agent', 'config', '--services'], { JWT_SECRET: 'x'.repeat(64) });
+    const { stdout } = await compose(['--profile', 'agent', 'config', '--services'], {
+      JWT_SECRET: 'x'.repeat(64),
+      NOP_SECRET_KEY: 'k'.repeat(64),
+    });
     expect(stdout.trim().split('\n').sort()).toEqual([
       'agent',
       'backend',
@@ -24,7 +27,10 @@ describe('deploy/docker-compose.dev.yml', () => {
   });
 
   it('runs the agent without root or capabilities, ping sockets opened by sysctl instead', async () => {
-    const { stdout } = await compose(['--profile', 'agent', 'config'], { JWT_SECRET: 'x'.repeat(64) });
+    const { stdout } = await compose(['--profile', 'agent', 'config'], {
+      JWT_SECRET: 'x'.repeat(64),
+      NOP_SECRET_KEY: 'k'.repeat(64),
+    });
     const agent = (parse(stdout) as { services: Record<string, Record<string, unknown>> }).services.agent!;
     expect(agent.cap_drop).toEqual(['ALL']);
     expect(agent.cap_add).toBeUndefined();
@@ -34,8 +40,18 @@ describe('deploy/docker-compose.dev.yml', () => {
   });
 
   it('refuses to run the backend without JWT_SECRET, saying so', async () => {
-    const failure = await compose(['config', '-q'], { JWT_SECRET: '' }).catch((error) => error);
+    const failure = await compose(['config', '-q'], { JWT_SECRET: '', NOP_SECRET_KEY: 'k'.repeat(64) }).catch(
+      (error) => error,
+    );
     expect(failure.code).not.toBe(0);
     expect(failure.stderr).toContain('set JWT_SECRET');
+  });
+
+  it('refuses to run the backend without NOP_SECRET_KEY, saying so', async () => {
+    const failure = await compose(['config', '-q'], { JWT_SECRET: 'x'.repeat(64), NOP_SECRET_KEY: '' }).catch(
+      (error) => error,
+    );
+    expect(failure.code).not.toBe(0);
+    expect(failure.stderr).toContain('set NOP_SECRET_KEY');
   });
 });

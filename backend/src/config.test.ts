@@ -9,6 +9,11 @@ describe('loadConfig', () => {
       NOP_DATA_DIR: './data',
       NOP_MANAGED_AGENT: true,
       NODE_ENV: 'development',
+      // embedded: this machine only, sign-up closed after the first account
+      HOST: '127.0.0.1',
+      NOP_SIGNUP: 'closed',
+      NOP_SIGNUP_ROLE: 'viewer',
+      NOP_MAX_CONNECTIONS_PER_ADDRESS: 256,
     });
     expect(config.DATABASE_URL).toBeUndefined();
   });
@@ -18,12 +23,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', NOP_MANAGED_AGENT: 'true' }).NOP_MANAGED_AGENT).toBe(true);
   });
 
+  it('listens on every interface by default in production shape, and lifts the connection cap behind a proxy', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ NOP_TRUST_PROXY: 'true' }).NOP_MAX_CONNECTIONS_PER_ADDRESS).toBe(0);
+    expect(loadConfig({ NOP_MAX_CONNECTIONS_PER_ADDRESS: '10' }).NOP_MAX_CONNECTIONS_PER_ADDRESS).toBe(10);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /^PORT: .*\(got "eighty"\)$/],
     [{ PORT: '70000' }, /^PORT: /],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: /],
     [{ REDIS_URL: 'not a url' }, /^REDIS_URL: /],
     [{ NODE_ENV: 'production' }, /^JWT_SECRET: is required when NODE_ENV=production$/],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(32) }, /^NOP_SECRET_KEY: is required when NODE_ENV=production/],
+    [{ NOP_SECRET_KEY: 'short' }, /^NOP_SECRET_KEY: must be at least 32 characters/],
+    [{ NOP_SIGNUP: 'maybe' }, /^NOP_SIGNUP: /],
+    [{ NOP_SIGNUP_ROLE: 'admin' }, /^NOP_SIGNUP_ROLE: /],
+    [{ NOP_MAX_AGENTS_PER_USER: '0' }, /^NOP_MAX_AGENTS_PER_USER: must be a whole number from 1/],
+    [{ NOP_REQUEST_TIMEOUT: '1e9' }, /^NOP_REQUEST_TIMEOUT: /],
     [{ JWT_SECRET: 'short' }, /^JWT_SECRET: must be at least 32 characters$/],
     [{ NOP_ADMIN_EMAIL: 'a@b.co' }, /^NOP_ADMIN_PASSWORD: /],
     [{ NOP_MANAGED_AGENT: 'maybe' }, /^NOP_MANAGED_AGENT: /],
