@@ -8,7 +8,7 @@ import { revokes, type Authenticator, type Principal } from '../auth/authenticat
 /** Bytes a slow browser may have queued before we stop sending it results (it is closed, then reconnects). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Open sockets re-check their credential this often, in case a revocation missed the bus. */
-const RECHECK_MS = 2000;
+const RECHECK_MS = 1000;
 
 interface Client {
   principal: Principal;
