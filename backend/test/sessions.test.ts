@@ -319,3 +319,42 @@ describe.each(ENGINES)('invitations on %s', (engine) => {
     expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 410]);
   });
 });
+
+describe('a revocation that misses the bus (two apps on one database, no bus between them)', () => {
+  it('still ends the session on the other replica: REST within about a second, its stream soon after', async () => {
+    const t = await createTestApp('postgres');
+    const { buildApp } = await import('../src/app.ts');
+    const { createMemoryBus } = await import('../src/bus/memory.ts');
+    const deaf = await buildApp({
+      config: { NOP_AUTH_RATE_LIMIT: 10_000, NOP_PUBLIC_URL: undefined },
+      db: t.db,
+      bus: createMemoryBus(),
+      jwt: t.jwt,
+      cipher: t.cipher,
+    });
+    try {
+      await deaf.listen({ port: 0, host: '127.0.0.1' });
+      const user = await signup(t.app, 'solo');
+      const socket = await connect(`ws://127.0.0.1:${(deaf.server.address() as { port: number }).port}/ws/stream`, {
+        protocols: ['nop.v1', `nop.jwt.${user.token}`],
+      });
+      await inbox(socket).next((m) => m.type === 'hello');
+      const gone = closed(socket);
+      expect((await deaf.inject({ url: '/api/v1/auth/me', headers: user.headers })).statusCode).toBe(200);
+      const start = performance.now();
+      await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: user.headers });
+      await expect
+        .poll(async () => (await deaf.inject({ url: '/api/v1/auth/me', headers: user.headers })).statusCode, {
+          timeout: 3000,
+          interval: 20,
+        })
+        .toBe(401);
+      expect(performance.now() - start).toBeLessThan(1500);
+      expect(await gone).toMatchObject({ code: 1008 });
+      expect(performance.now() - start).toBeLessThan(3000);
+    } finally {
+      await deaf.close();
+      await t.close();
+    }
+  });
+});
