@@ -15,12 +15,12 @@ export type PasswordHasher = ReturnType<typeof createPasswordHasher>;
  */
 export function createPasswordHasher(concurrency: number, maxQueue = 64) {
   const gate = createSemaphore(concurrency, maxQueue);
+  const busy = () => errors.unavailable('too many sign-ins in progress; try again in a moment', 1);
   const bounded = async <T>(task: () => Promise<T>) => {
     try {
       return await gate.run(task);
     } catch (error) {
-      if (error instanceof QueueFullError)
-        throw errors.unavailable('too many sign-ins in progress; try again in a moment', 1);
+      if (error instanceof QueueFullError) throw busy();
       throw error;
     }
   };
@@ -28,6 +28,10 @@ export function createPasswordHasher(concurrency: number, maxQueue = 64) {
   let dummyHash: Promise<string> | undefined;
 
   return {
+    /** Throws the 503 at once when the queue is full: a flood then costs no database work either. */
+    assertCapacity() {
+      if (gate.pending >= maxQueue) throw busy();
+    },
     hash: (password: string) => bounded(() => argon2.hash(password, OPTIONS)),
     verify: (hash: string, password: string) =>
       bounded(async () => {

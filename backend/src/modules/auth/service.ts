@@ -58,6 +58,7 @@ export function createAuthService(deps: {
     },
 
     async signup(input: { name: string; email: string; password: string }, client: ClientInfo) {
+      hasher.assertCapacity();
       // refused before hashing: a closed server spends no CPU on sign-up attempts
       if (settings.signup === 'closed' && (await hasUsers(db)))
         throw errors.forbidden('sign-up is closed on this server: ask an admin for an invitation');
@@ -73,6 +74,7 @@ export function createAuthService(deps: {
     },
 
     async login(input: { email: string; password: string }, client: ClientInfo) {
+      hasher.assertCapacity();
       const failures = await loginFailures.peek(input.email);
       if (failures.count >= settings.accountLoginLimit)
         throw errors.rateLimited(
