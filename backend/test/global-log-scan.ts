@@ -9,8 +9,10 @@ import { scanLogs } from './helpers/log-scan.ts';
  * secrets. A finding fails the run (exit code 1) and names file, line and kind.
  */
 export default function setup() {
-  const dir = path.join(os.tmpdir(), `nop-test-logs-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
+  // NOP_TEST_LOG_DIR given: the logs are kept there for reading; otherwise a fresh folder, removed if clean
+  const keep = !!process.env.NOP_TEST_LOG_DIR;
+  const dir = process.env.NOP_TEST_LOG_DIR ?? path.join(os.tmpdir(), `nop-test-logs-${process.pid}`);
+  if (!keep) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   process.env.NOP_TEST_LOG_DIR = dir;
 
@@ -23,6 +25,6 @@ export default function setup() {
       return;
     }
     console.log(`\nlog scan: ${files} log files, ${(bytes / 1e6).toFixed(1)} MB, no secrets found`);
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -187,4 +187,22 @@ describe.each(ENGINES)('WebSocket stream and agent link on %s', (engine) => {
     expect(await closing).toMatchObject({ code: 1008, reason: 'agent deleted' });
     await expect(linkAs(second.token)).rejects.toMatchObject({ status: 401 });
   });
+
+  it('stores a result whose text holds NUL or a lone surrogate (scrubbed to U+FFFD) instead of failing the batch', async () => {
+    const { agent, token } = await newAgent();
+    const link = await linkAs(token);
+    const fromBackend = inbox(link);
+    link.send(JSON.stringify(register));
+    await fromBackend.next((m) => m.type === 'config');
+    const odd = { ...result(), success: false, error: 'server said \u0000\ud800 then hung up' };
+    const batch = { type: 'results', batchId: randomUUID(), results: [odd] };
+    link.send(JSON.stringify(batch));
+    expect(await fromBackend.next((m) => m.type === 'ack' && m.batchId === batch.batchId)).toMatchObject({
+      inserted: 1,
+    });
+    const { rows } = await t.db.query<{ error: string }>('SELECT error FROM check_results WHERE id = $1', [odd.id]);
+    expect(rows[0]!.error).toBe('server said \uFFFD\uFFFD then hung up');
+    link.close();
+    void agent;
+  });
 });

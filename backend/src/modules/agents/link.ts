@@ -8,6 +8,7 @@ import { errors } from '../../http/errors.ts';
 import type { Ingest } from '../results/ingest.ts';
 import * as repo from './repo.ts';
 import type { AgentCommandEnvelope, AgentService } from './service.ts';
+import { scrubText } from '../../lib/scrub-text.ts';
 import { hashAgentToken } from './tokens.ts';
 
 const REGISTER_TIMEOUT_MS = 10_000;
@@ -127,7 +128,7 @@ export async function agentLink(
       }
       if (!registered) return socket.close(1008, 'register expected');
       if (message.type === 'results') {
-        const inserted = await ingest({ id: agent.id, name: agent.name }, message.results);
+        const inserted = await ingest({ id: agent.id, name: agent.name }, scrubText(message.results));
         send(socket, { type: 'ack', batchId: message.batchId, inserted });
         return;
       }
