@@ -5,49 +5,22 @@
 // queue overflows into 503s, so the reads should stay near the baseline.
 //   npx tsx scripts/bench/login-flood.ts [flood clients, default 200] [seconds, default 10]
 // Needs PostgreSQL on 127.0.0.1:5432 (user postgres; TEST_PG_URL to change). Loopback only.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { readFileSync } from 'node:fs';
+import { benchDatabase, quantile as pct, startBackendProcess } from './backend-process.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const floodClients = Number(process.argv[2] ?? 200);
 const seconds = Number(process.argv[3] ?? 10);
-const PG = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const database = `nop_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: PG });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${database}`);
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nop-bench-'));
-const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
-  cwd: root,
-  env: {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
-    NOP_DATA_DIR: dataDir,
-    DATABASE_URL: Object.assign(new URL(PG), { pathname: `/${database}` }).toString(),
-    NOP_AUTH_RATE_LIMIT: '100000', // the flood comes from one address: measure hashing, not the address limit
-    NOP_ACCOUNT_LOGIN_LIMIT: '10000',
-    NOP_MAX_CONNECTIONS_PER_ADDRESS: '0',
-    ...(process.env.NOP_HASH_CONCURRENCY ? { NOP_HASH_CONCURRENCY: process.env.NOP_HASH_CONCURRENCY } : {}),
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const database = await benchDatabase();
+const backend = await startBackendProcess({
+  LOG_LEVEL: 'error',
+  DATABASE_URL: database.url,
+  NOP_AUTH_RATE_LIMIT: '100000', // the flood comes from one address: measure hashing, not the address limit
+  NOP_ACCOUNT_LOGIN_LIMIT: '10000',
+  NOP_MAX_CONNECTIONS_PER_ADDRESS: '0',
+  ...(process.env.NOP_HASH_CONCURRENCY ? { NOP_HASH_CONCURRENCY: process.env.NOP_HASH_CONCURRENCY } : {}),
 });
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-    const m = /open (http:\/\/localhost:\d+)/.exec(out);
-    if (m) resolve(m[1]!.replace('localhost', '127.0.0.1'));
-  });
-  child.once('exit', (code) => reject(new Error(`backend exited ${code}`)));
-});
+const { url, child } = backend;
 
 const json = { 'content-type': 'application/json' };
 const signup = await fetch(`${url}/api/v1/auth/signup`, {
@@ -114,8 +87,6 @@ const serverCpu = () => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 try {
   await steadyReads(1000); // warm-up
   let cpu = serverCpu();
@@ -142,9 +113,6 @@ try {
     `ratio during ÷ alone: p50 ${(pct(during, 0.5) / pct(baseline, 0.5)).toFixed(2)}×, p99 ${(pct(during, 0.99) / pct(baseline, 0.99)).toFixed(2)}×`,
   );
 } finally {
-  child.kill('SIGINT');
-  await new Promise((r) => child.once('exit', r));
-  rmSync(dataDir, { recursive: true, force: true });
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
+  await backend.stop();
+  await database.drop();
 }

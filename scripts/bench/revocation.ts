@@ -7,57 +7,23 @@
 //   npx tsx scripts/bench/revocation.ts [reps]
 // Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379 (TEST_PG_URL,
 // TEST_REDIS_URL to change). Loopback only.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import WebSocket from 'ws';
+import { benchDatabase, quantile as pct, REDIS_URL as REDIS, startBackendProcess } from './backend-process.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const reps = Number(process.argv[2] ?? 50);
-const PG = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-const database = `nop_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: PG });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${database}`);
-const dbUrl = Object.assign(new URL(PG), { pathname: `/${database}` }).toString();
-
-function startReplica(): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nop-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      NOP_DATA_DIR: dataDir,
-      DATABASE_URL: dbUrl,
-      REDIS_URL: REDIS,
-      NOP_BUS_PREFIX: `nop-bench-${process.pid}`,
-      JWT_SECRET: 'b'.repeat(48),
-      NOP_SECRET_KEY: 'k'.repeat(48),
-      NODE_ENV: 'production',
-      NOP_AUTH_RATE_LIMIT: '100000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+const database = await benchDatabase();
+const startReplica = () =>
+  startBackendProcess({
+    DATABASE_URL: database.url,
+    REDIS_URL: REDIS,
+    NOP_BUS_PREFIX: `nop-bench-${process.pid}`,
+    JWT_SECRET: 'b'.repeat(48),
+    NOP_SECRET_KEY: 'k'.repeat(48),
+    NODE_ENV: 'production',
+    NOP_AUTH_RATE_LIMIT: '100000',
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /open (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve({ url: m[1]!.replace('localhost', '127.0.0.1'), child, dataDir });
-    });
-    child.once('exit', (code) => reject(new Error(`backend exited ${code}`)));
-  });
-}
 
 async function api(base: string, method: string, url: string, body?: object, token?: string) {
   const r = await fetch(base + url, {
@@ -114,8 +80,6 @@ async function redisFloor(samples: number) {
   return out;
 }
 
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 try {
   const signup = await api(a.url, 'POST', '/api/v1/auth/signup', {
     name: 'Bench',
@@ -143,11 +107,6 @@ try {
       `aim: < 1,000 ms on every replica, measured ${pct(stream, 0.5).toFixed(1)} ms median, ${Math.max(...stream, ...rest).toFixed(1)} ms worst`,
   );
 } finally {
-  for (const r of [a, b]) {
-    r.child.kill('SIGINT');
-    await new Promise((res) => r.child.once('exit', res));
-    rmSync(r.dataDir, { recursive: true, force: true });
-  }
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
+  await Promise.all([a.stop(), b.stop()]);
+  await database.drop();
 }

@@ -23,106 +23,75 @@ export interface AuditSpec {
   target?: string;
 }
 
-const PUBLIC = { access: 'public' } as const;
 const EVERYONE = ['admin', 'editor', 'viewer'] as const;
 const EDITORS = ['admin', 'editor'] as const;
 const ADMINS = ['admin'] as const;
 
-const read = { access: 'roles', roles: EVERYONE } as const;
-const self = (action?: string, extra: { session?: boolean } = {}): RoutePolicy => ({
+type Audit = [action: string, target: string];
+const audit = (spec?: Audit) => (spec ? { audit: { action: spec[0], target: spec[1] } } : {});
+
+/** Anyone, signed in or not. */
+const anyone = (spec?: Audit): RoutePolicy => ({ access: 'public', ...audit(spec) });
+/** Signed-in users of these roles, by session or API token. */
+const roles = (allowed: readonly Role[], spec?: Audit): RoutePolicy => ({
   access: 'roles',
-  roles: EVERYONE,
-  ...extra,
-  ...(action ? { audit: { action, target: 'user' } } : {}),
+  roles: allowed,
+  ...audit(spec),
 });
-const admin = (action?: string, target?: string): RoutePolicy => ({
-  access: 'roles',
-  roles: ADMINS,
-  ...(action ? { audit: { action, target } } : {}),
-});
+/** Any signed-in user, with a session (a person): not an API token. */
+const person = (spec?: Audit): RoutePolicy => ({ access: 'roles', roles: EVERYONE, session: true, ...audit(spec) });
+/** Editors on what they own, admins on everything. */
+const owner = (spec: Audit): RoutePolicy => ({ access: 'roles', roles: EDITORS, owner: true, ...audit(spec) });
 
 export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   // health and metrics of the process: orchestrators and Prometheus call them without a user
-  'GET /healthz': PUBLIC,
-  'GET /readyz': PUBLIC,
-  'GET /metrics': PUBLIC,
+  'GET /healthz': anyone(),
+  'GET /readyz': anyone(),
+  'GET /metrics': anyone(),
   // the dashboard's files (the app asks for a sign-in itself)
-  'GET /*': PUBLIC,
+  'GET /*': anyone(),
 
-  // signing in and out
-  'GET /api/v1/auth/options': PUBLIC,
-  'POST /api/v1/auth/signup': { access: 'public', audit: { action: 'auth.signup', target: 'user' } },
-  'POST /api/v1/auth/login': { access: 'public', audit: { action: 'auth.login', target: 'user' } },
-  'POST /api/v1/auth/invitation': PUBLIC,
-  'POST /api/v1/auth/invitation/accept': {
-    access: 'public',
-    audit: { action: 'invitation.accept', target: 'invitation' },
-  },
-  'POST /api/v1/auth/logout': self('auth.logout', { session: true }),
-  'GET /api/v1/auth/me': read,
-  'PATCH /api/v1/auth/me': self('user.update'),
-  'POST /api/v1/auth/password': self('auth.password', { session: true }),
-  'GET /api/v1/auth/sessions': self(undefined, { session: true }),
-  'DELETE /api/v1/auth/sessions/:id': {
-    access: 'roles',
-    roles: EVERYONE,
-    session: true,
-    audit: { action: 'session.revoke', target: 'session' },
-  },
+  // signing in and out, and yourself
+  'GET /api/v1/auth/options': anyone(),
+  'POST /api/v1/auth/signup': anyone(['auth.signup', 'user']),
+  'POST /api/v1/auth/login': anyone(['auth.login', 'user']),
+  'POST /api/v1/auth/invitation': anyone(),
+  'POST /api/v1/auth/invitation/accept': anyone(['invitation.accept', 'invitation']),
+  'POST /api/v1/auth/logout': person(['auth.logout', 'user']),
+  'GET /api/v1/auth/me': roles(EVERYONE),
+  'PATCH /api/v1/auth/me': roles(EVERYONE, ['user.update', 'user']),
+  'POST /api/v1/auth/password': person(['auth.password', 'user']),
+  'GET /api/v1/auth/sessions': person(),
+  'DELETE /api/v1/auth/sessions/:id': person(['session.revoke', 'session']),
 
   // API tokens: each user manages their own
-  'GET /api/v1/api-tokens': self(undefined, { session: true }),
-  'POST /api/v1/api-tokens': {
-    access: 'roles',
-    roles: EVERYONE,
-    session: true,
-    audit: { action: 'api-token.create', target: 'api-token' },
-  },
-  'DELETE /api/v1/api-tokens/:id': {
-    access: 'roles',
-    roles: EVERYONE,
-    session: true,
-    audit: { action: 'api-token.revoke', target: 'api-token' },
-  },
+  'GET /api/v1/api-tokens': person(),
+  'POST /api/v1/api-tokens': person(['api-token.create', 'api-token']),
+  'DELETE /api/v1/api-tokens/:id': person(['api-token.revoke', 'api-token']),
 
-  // users and invitations: admins
-  'GET /api/v1/users': admin(),
-  'POST /api/v1/users': admin('user.create', 'user'),
-  'GET /api/v1/users/:id': admin(),
-  'PATCH /api/v1/users/:id': admin('user.update', 'user'),
-  'DELETE /api/v1/users/:id': admin('user.delete', 'user'),
-  'GET /api/v1/invitations': admin(),
-  'POST /api/v1/invitations': admin('invitation.create', 'invitation'),
-  'DELETE /api/v1/invitations/:id': admin('invitation.revoke', 'invitation'),
-  'GET /api/v1/audit-log': admin(),
+  // users, invitations and the audit log: admins
+  'GET /api/v1/users': roles(ADMINS),
+  'POST /api/v1/users': roles(ADMINS, ['user.create', 'user']),
+  'GET /api/v1/users/:id': roles(ADMINS),
+  'PATCH /api/v1/users/:id': roles(ADMINS, ['user.update', 'user']),
+  'DELETE /api/v1/users/:id': roles(ADMINS, ['user.delete', 'user']),
+  'GET /api/v1/invitations': roles(ADMINS),
+  'POST /api/v1/invitations': roles(ADMINS, ['invitation.create', 'invitation']),
+  'DELETE /api/v1/invitations/:id': roles(ADMINS, ['invitation.revoke', 'invitation']),
+  'GET /api/v1/audit-log': roles(ADMINS),
 
   // agents: everyone reads, editors create, owners (or admins) change
-  'GET /api/v1/agents': read,
-  'POST /api/v1/agents': { access: 'roles', roles: EDITORS, audit: { action: 'agent.create', target: 'agent' } },
-  'GET /api/v1/agents/:id': read,
-  'PATCH /api/v1/agents/:id': {
-    access: 'roles',
-    roles: EDITORS,
-    owner: true,
-    audit: { action: 'agent.update', target: 'agent' },
-  },
-  'DELETE /api/v1/agents/:id': {
-    access: 'roles',
-    roles: EDITORS,
-    owner: true,
-    audit: { action: 'agent.delete', target: 'agent' },
-  },
-  'POST /api/v1/agents/:id/actions': {
-    access: 'roles',
-    roles: EDITORS,
-    owner: true,
-    audit: { action: 'agent.action', target: 'agent' },
-  },
+  'GET /api/v1/agents': roles(EVERYONE),
+  'POST /api/v1/agents': roles(EDITORS, ['agent.create', 'agent']),
+  'GET /api/v1/agents/:id': roles(EVERYONE),
+  'PATCH /api/v1/agents/:id': owner(['agent.update', 'agent']),
+  'DELETE /api/v1/agents/:id': owner(['agent.delete', 'agent']),
+  'POST /api/v1/agents/:id/actions': owner(['agent.action', 'agent']),
   'GET /api/v1/agents/link': { access: 'agent' },
 
   // data
-  'GET /api/v1/metrics': read,
-  'GET /ws/stream': read,
+  'GET /api/v1/metrics': roles(EVERYONE),
+  'GET /ws/stream': roles(EVERYONE),
 };
 
 /** The policy of a route, by Fastify's method and URL pattern; HEAD is its GET. */
