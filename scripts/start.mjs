@@ -20,7 +20,12 @@ const sources = ['frontend/src', 'frontend/index.html', 'frontend/vite.config.ts
 const sourceTime = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
 if (!existsSync(built) || statSync(built).mtimeMs < sourceTime) {
   console.log('nop: building the dashboard…');
-  const result = spawnSync('npm', ['run', 'build', '-w', '@nop/frontend'], { cwd: root, stdio: 'inherit' });
+  // a production bundle whatever NODE_ENV the caller runs under (vitest sets it to test)
+  const result = spawnSync('npm', ['run', 'build', '-w', '@nop/frontend'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

@@ -235,6 +235,35 @@ const BASE_ROWS: Row[] = [
     build: simple('GET', '/api/v1/auth/sessions'),
   },
   {
+    key: 'DELETE /api/v1/auth/sessions',
+    label: '',
+    roles: EVERYONE,
+    session: true,
+    // "sign out everywhere else" ends every other session of the user: asked by a throwaway user of
+    // the caller's role and kind, so the shared callers' sessions survive; that user's other session goes
+    build: async (ctx, caller) => {
+      const role = caller.user?.user.role ?? 'viewer';
+      const { rows } = await ctx.t.db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [
+        await newUser(ctx, role),
+      ]);
+      const other = await login(ctx.t.app, rows[0]!.email);
+      const asking = await login(ctx.t.app, rows[0]!.email);
+      const headers =
+        caller.kind === 'anonymous'
+          ? {}
+          : caller.kind === 'session'
+            ? asking.headers
+            : (await mint(ctx, asking)).headers;
+      return {
+        method: 'DELETE',
+        url: '/api/v1/auth/sessions',
+        headers,
+        intact: async () =>
+          (await ctx.t.app.inject({ url: '/api/v1/auth/me', headers: other.headers })).statusCode === 200,
+      };
+    },
+  },
+  {
     key: 'DELETE /api/v1/auth/sessions/:id',
     label: '',
     roles: EVERYONE,
@@ -328,6 +357,24 @@ const BASE_ROWS: Row[] = [
         url: `/api/v1/users/${id}`,
         headers: caller.headers,
         intact: () => exists(ctx, `/api/v1/users/${id}`),
+      };
+    },
+  },
+  {
+    key: 'DELETE /api/v1/users/:id/sessions',
+    label: '',
+    roles: ADMINS,
+    // a new user, signed in once: that session is what the request would end
+    build: async (ctx, caller) => {
+      const id = await newUser(ctx);
+      const { rows } = await ctx.t.db.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [id]);
+      const session = await login(ctx.t.app, rows[0]!.email);
+      return {
+        method: 'DELETE',
+        url: `/api/v1/users/${id}/sessions`,
+        headers: caller.headers,
+        intact: async () =>
+          (await ctx.t.app.inject({ url: '/api/v1/auth/me', headers: session.headers })).statusCode === 200,
       };
     },
   },

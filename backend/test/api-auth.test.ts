@@ -286,7 +286,11 @@ describe('open sign-up (NOP_SIGNUP=open)', () => {
   afterAll(() => t?.close());
 
   it('makes the first account admin and later ones viewers (NOP_SIGNUP_ROLE), and says so in /auth/options', async () => {
-    expect((await t.app.inject({ url: '/api/v1/auth/options' })).json()).toEqual({ firstUser: true, signupOpen: true });
+    expect((await t.app.inject({ url: '/api/v1/auth/options' })).json()).toEqual({
+      firstUser: true,
+      signupOpen: true,
+      signupRole: 'viewer',
+    });
     const first = await signup(t.app, 'founder');
     expect(first.user.role).toBe('admin');
     const later = await t.app.inject({
@@ -296,7 +300,7 @@ describe('open sign-up (NOP_SIGNUP=open)', () => {
     });
     expect(later.statusCode).toBe(201);
     expect(later.json().user.role).toBe('viewer');
-    expect((await t.app.inject({ url: '/api/v1/auth/options' })).json()).toEqual({
+    expect((await t.app.inject({ url: '/api/v1/auth/options' })).json()).toMatchObject({
       firstUser: false,
       signupOpen: true,
     });

@@ -60,7 +60,7 @@ describe.each(ENGINES)('sessions on %s', (engine) => {
     expect((await send('POST', '/api/v1/auth/logout', user)).statusCode).toBe(204);
     expect(await works(user)).toBe(401);
     expect((await get('/api/v1/agents', user)).json().detail).toMatch(/session ended/);
-    expect(await gone).toMatchObject({ code: 1008, reason: 'session revoked' });
+    expect(await gone).toMatchObject({ code: 1008, reason: 'signed out' });
     expect(await works(other)).toBe(200);
     // a revoked session cannot open a new stream
     await expect(
@@ -199,6 +199,52 @@ describe.each(ENGINES)('sessions on %s', (engine) => {
     }
   });
 
+  it('signs out everywhere else (this session stays), and admins sign a user out everywhere', async () => {
+    const user = await signup(t.app, 'many', 'editor');
+    const laptop = await login(t.app, user.email);
+    const phone = await login(t.app, user.email);
+    const socket = await stream(phone);
+    const gone = closed(socket);
+    const others = await send('DELETE', '/api/v1/auth/sessions', user);
+    expect(others.json()).toEqual({ ended: 2 });
+    expect(await works(user)).toBe(200);
+    expect(await works(laptop)).toBe(401);
+    expect(await gone).toMatchObject({ code: 1008, reason: 'session revoked' });
+
+    const everywhere = await send('DELETE', `/api/v1/users/${user.user.id}/sessions`, admin);
+    expect(everywhere.json()).toEqual({ ended: 1 });
+    expect(await works(user)).toBe(401);
+    expect(
+      (await send('DELETE', '/api/v1/users/00000000-0000-0000-0000-000000000000/sessions', admin)).statusCode,
+    ).toBe(404);
+  });
+
+  it('tells a closed stream and a refused call why: signed out, password or role changed, disabled', async () => {
+    const cases: Array<[string, (u: TestUser) => Promise<unknown>, RegExp]> = [
+      ['signed out', (u) => send('POST', '/api/v1/auth/logout', u), /signed out or revoked/],
+      [
+        'password changed',
+        (u) =>
+          send('POST', '/api/v1/auth/password', u, { currentPassword: TEST_PASSWORD, newPassword: 'another one!' }),
+        /password or role changed/,
+      ],
+      [
+        'role changed',
+        (u) => send('PATCH', `/api/v1/users/${u.user.id}`, admin, { role: 'viewer' }),
+        /password or role changed/,
+      ],
+      ['account disabled', (u) => send('PATCH', `/api/v1/users/${u.user.id}`, admin, { disabled: true }), /disabled/],
+    ];
+    for (const [reason, revoke, detail] of cases) {
+      const user = await signup(t.app, `why-${reason.replace(' ', '-')}`, 'editor');
+      const socket = await stream(user);
+      const gone = closed(socket);
+      await revoke(user);
+      expect(await gone, reason).toMatchObject({ code: 1008, reason });
+      expect((await get('/api/v1/auth/me', user)).json().detail, reason).toMatch(detail);
+    }
+  });
+
   it('renames yourself through /auth/me', async () => {
     const user = await signup(t.app, 'renamer', 'viewer');
     const renamed = await send('PATCH', '/api/v1/auth/me', user, { name: 'New Name' });
@@ -311,6 +357,24 @@ describe.each(ENGINES)('invitations on %s', (engine) => {
     expect((await invite({ email: 'x@example.test', expiresInHours: 721 })).statusCode).toBe(400);
     const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
     expect(rows[0]!.n).toBe(2); // the admin and the one accepted above
+  });
+
+  it('lists invitations by status', async () => {
+    await invite({ email: `pending.${Date.now()}@example.test`, role: 'viewer' });
+    for (const status of ['pending', 'accepted', 'expired', 'revoked']) {
+      const page = await t.app.inject({ url: `/api/v1/invitations?status=${status}`, headers: admin.headers });
+      expect(page.statusCode).toBe(200);
+      expect(
+        page.json().items.every((i: { status: string }) => i.status === status),
+        status,
+      ).toBe(true);
+    }
+    expect(
+      (await t.app.inject({ url: '/api/v1/invitations?status=pending', headers: admin.headers })).json().items.length,
+    ).toBeGreaterThan(0);
+    expect((await t.app.inject({ url: '/api/v1/invitations?status=lost', headers: admin.headers })).statusCode).toBe(
+      400,
+    );
   });
 
   it('two tabs accepting one link at once make one account', async () => {

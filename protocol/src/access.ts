@@ -54,7 +54,12 @@ export const AuthOptions = z.object({
   firstUser: z.boolean(),
   /** anyone may sign up (NOP_SIGNUP=open); otherwise only by invitation */
   signupOpen: z.boolean(),
+  /** the role open sign-up gives (NOP_SIGNUP_ROLE) */
+  signupRole: Role,
 });
+
+/** How many sessions a "sign out everywhere" ended. */
+export const EndedSessions = z.object({ ended: z.number().int().nonnegative() });
 
 export const UpdateMeBody = z.strictObject({ name: PersonName });
 

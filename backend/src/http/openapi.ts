@@ -14,6 +14,7 @@ import {
   CreatedApiToken,
   CreatedInvitation,
   CreateUserBody,
+  EndedSessions,
   Invitation,
   InvitationBody,
   InvitationInfo,
@@ -72,6 +73,7 @@ const OUTPUTS = {
   InvitationInfo,
   ApiToken,
   ApiTokenPage: pageOf(ApiToken),
+  EndedSessions,
   CreatedApiToken,
   AuditEntry,
   AuditPage: pageOf(AuditEntry),
@@ -264,6 +266,10 @@ export function buildOpenApi() {
           parameters: pageQuery,
           responses: { '200': answer('sessions', 'SessionPage'), ...badInput },
         },
+        delete: {
+          summary: 'Sign out everywhere else: end every session of yours but this one',
+          responses: { '200': answer('how many ended', 'EndedSessions') },
+        },
       },
       '/api/v1/auth/sessions/{id}': {
         parameters: [idParam('session')],
@@ -326,10 +332,23 @@ export function buildOpenApi() {
           },
         },
       },
+      '/api/v1/users/{id}/sessions': {
+        parameters: [idParam('user')],
+        delete: {
+          summary: 'Sign a user out everywhere (their streams close; their API tokens keep working)',
+          responses: { '200': answer('how many ended', 'EndedSessions'), ...notFound('user') },
+        },
+      },
       '/api/v1/invitations': {
         get: {
           summary: 'Invitations, newest first, with their status',
-          parameters: pageQuery,
+          parameters: [
+            query('status', 'only this status', {
+              type: 'string',
+              enum: ['pending', 'accepted', 'expired', 'revoked'],
+            }),
+            ...pageQuery,
+          ],
           responses: { '200': answer('invitations', 'InvitationPage') },
         },
         post: {

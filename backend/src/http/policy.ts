@@ -62,6 +62,7 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   'PATCH /api/v1/auth/me': roles(EVERYONE, ['user.update', 'user']),
   'POST /api/v1/auth/password': person(['auth.password', 'user']),
   'GET /api/v1/auth/sessions': person(),
+  'DELETE /api/v1/auth/sessions': person(['session.revoke-others', 'user']),
   'DELETE /api/v1/auth/sessions/:id': person(['session.revoke', 'session']),
 
   // API tokens: each user manages their own
@@ -75,6 +76,7 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/v1/users/:id': roles(ADMINS),
   'PATCH /api/v1/users/:id': roles(ADMINS, ['user.update', 'user']),
   'DELETE /api/v1/users/:id': roles(ADMINS, ['user.delete', 'user']),
+  'DELETE /api/v1/users/:id/sessions': roles(ADMINS, ['user.sign-out', 'user']),
   'GET /api/v1/invitations': roles(ADMINS),
   'POST /api/v1/invitations': roles(ADMINS, ['invitation.create', 'invitation']),
   'DELETE /api/v1/invitations/:id': roles(ADMINS, ['invitation.revoke', 'invitation']),

@@ -25,7 +25,7 @@ export function scanLogs(dir: string): { files: number; bytes: number; findings:
   let files = 0;
   let bytes = 0;
   const findings: Finding[] = [];
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir);
   } catch {

@@ -27,7 +27,18 @@ export interface Revocation {
   sessions?: string[];
   tokens?: string[];
   users?: string[];
+  /** why, in a few words: the close reason of the streams it ends (WebSocket reasons fit 123 bytes) */
+  reason?: RevocationReason;
 }
+
+export type RevocationReason =
+  | 'signed out'
+  | 'session revoked'
+  | 'password changed'
+  | 'role changed'
+  | 'account disabled'
+  | 'account deleted'
+  | 'token revoked';
 
 export const revokes = (r: Revocation, p: Principal) =>
   (p.sessionId !== undefined && !!r.sessions?.includes(p.sessionId)) ||
@@ -47,6 +58,8 @@ interface Cached {
 }
 
 export type Authenticator = ReturnType<typeof createAuthenticator>;
+
+const staleVersion = () => new InvalidTokenError('session ended (your password or role changed): sign in again');
 
 /**
  * Turns a bearer credential into a Principal, or throws InvalidTokenError saying why not. Every
@@ -84,10 +97,12 @@ export function createAuthenticator(opts: {
     let entry = fresh(key);
     if (!entry) {
       const row = await findSessionWithUser(db, claims.sid);
+      // the most telling reason first: a disabled account or changed rights also revoke the session
       if (!row) throw new InvalidTokenError('session ended: sign in again');
+      if (row.disabled_at) throw new InvalidTokenError('this account is disabled; ask an admin');
+      if (row.user_id === claims.sub && row.token_version !== claims.tv) throw staleVersion();
       if (row.revoked_at) throw new InvalidTokenError('session ended (signed out or revoked): sign in again');
       if (new Date(row.expires_at).getTime() <= now()) throw new InvalidTokenError('token expired');
-      if (row.disabled_at) throw new InvalidTokenError('this account is disabled');
       entry = {
         principal: {
           kind: 'session',
@@ -105,8 +120,7 @@ export function createAuthenticator(opts: {
       if (now() - new Date(row.last_used_at).getTime() > 60_000)
         touchSession(db, row.id).catch((error) => onError(error as Error));
     }
-    if (entry.principal.userId !== claims.sub || entry.tokenVersion !== claims.tv)
-      throw new InvalidTokenError('session ended (password, role or account changed): sign in again');
+    if (entry.principal.userId !== claims.sub || entry.tokenVersion !== claims.tv) throw staleVersion();
     return entry.principal;
   }
 

@@ -89,12 +89,19 @@ export async function authRoutes(
     );
   });
 
+  app.delete('/api/v1/auth/sessions', async (request) => {
+    const answer = await auth.endOtherSessions(request.principal!);
+    request.audit.target = { id: request.principal!.userId };
+    request.audit.details = answer;
+    return answer;
+  });
+
   app.delete('/api/v1/auth/sessions/:id', async (request, reply) => {
     const id = idOf(request);
     const principal = request.principal!;
     const ended = z.uuid().safeParse(id).success && (await revokeSession(db, id, principal.userId));
     if (!ended) throw errors.notFound(`you have no live session ${id.slice(0, 100)}`);
-    await opts.authenticator.revoke({ sessions: [id] });
+    await opts.authenticator.revoke({ sessions: [id], reason: 'session revoked' });
     return reply.status(204).send();
   });
 }

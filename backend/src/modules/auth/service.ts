@@ -54,7 +54,18 @@ export function createAuthService(deps: {
     issue,
 
     async options() {
-      return { firstUser: !(await hasUsers(db)), signupOpen: settings.signup === 'open' };
+      return {
+        firstUser: !(await hasUsers(db)),
+        signupOpen: settings.signup === 'open',
+        signupRole: settings.signupRole,
+      };
+    },
+
+    /** "Sign out everywhere else": every session of the user but the one asking. */
+    async endOtherSessions(principal: Principal) {
+      const ended = await revokeUserSessions(db, principal.userId, principal.sessionId);
+      await authenticator.revoke({ sessions: ended, reason: 'session revoked' });
+      return { ended: ended.length };
     },
 
     async signup(input: { name: string; email: string; password: string }, client: ClientInfo) {
@@ -94,7 +105,7 @@ export function createAuthService(deps: {
 
     async logout(principal: Principal) {
       if (principal.sessionId) await revokeSession(db, principal.sessionId, principal.userId);
-      await authenticator.revoke({ sessions: principal.sessionId ? [principal.sessionId] : [] });
+      await authenticator.revoke({ sessions: principal.sessionId ? [principal.sessionId] : [], reason: 'signed out' });
     },
 
     async me(principal: Principal) {
@@ -124,7 +135,7 @@ export function createAuthService(deps: {
         return { updated, ended: await revokeUserSessions(tx, row.id) };
       });
       if (!updated) throw errors.unauthenticated('the account of this token no longer exists');
-      await authenticator.revoke({ users: [row.id], sessions: ended });
+      await authenticator.revoke({ users: [row.id], sessions: ended, reason: 'password changed' });
       return issue(updated, client);
     },
 

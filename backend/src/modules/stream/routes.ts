@@ -42,7 +42,7 @@ export async function streamRoutes(
 
   const stopWatchingRevocations = opts.authenticator.onRevoke((revocation) => {
     for (const [socket, client] of clients)
-      if (revokes(revocation, client.principal)) endSession(socket, 'session revoked');
+      if (revokes(revocation, client.principal)) endSession(socket, revocation.reason ?? 'session revoked');
   });
   // Sockets sharing one credential are checked once (answers are cached for a second anyway).
   const recheck = setInterval(() => {

@@ -53,7 +53,7 @@ export function createApiTokenService(deps: { db: Db; authenticator: Authenticat
     async revoke(principal: Principal, id: string) {
       const row = isUuid(id) ? await repo.revokeApiToken(db, id, principal.userId) : undefined;
       if (!row) throw errors.notFound(`you have no API token with id ${id.slice(0, 100)}`);
-      await authenticator.revoke({ tokens: [id] });
+      await authenticator.revoke({ tokens: [id], reason: 'token revoked' });
       return row;
     },
   };

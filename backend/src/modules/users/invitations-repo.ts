@@ -50,13 +50,23 @@ export async function findInvitationByHash(db: Queryable, hash: string, lock = f
   return rows[0];
 }
 
-/** Newest first, a page at a time (cursor: created_at, id). */
-export async function listInvitations(db: Queryable, limit: number, after?: [string, string]) {
+// the status of statusOf(), in SQL, for filtering
+const STATUS_SQL = `CASE WHEN i.accepted_at IS NOT NULL THEN 'accepted' WHEN i.revoked_at IS NOT NULL THEN 'revoked'
+                        WHEN i.expires_at <= now() THEN 'expired' ELSE 'pending' END`;
+
+/** Newest first, a page at a time (cursor: created_at, id), optionally of one status. */
+export async function listInvitations(
+  db: Queryable,
+  limit: number,
+  after?: [string, string],
+  status?: Invitation['status'],
+) {
   const { rows } = await db.query<InvitationRow & { sort_key: string }>(
     `${SELECT.replace('SELECT i.*', 'SELECT i.*, i.created_at::text AS sort_key')}
      WHERE ($1::timestamptz IS NULL OR (i.created_at, i.id) < ($1::timestamptz, $2::uuid))
+       AND ($4::text IS NULL OR ${STATUS_SQL} = $4)
      ORDER BY i.created_at DESC, i.id DESC LIMIT $3`,
-    [after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+    [after?.[0] ?? null, after?.[1] ?? null, limit + 1, status ?? null],
   );
   return rows;
 }

@@ -3,6 +3,7 @@ import {
   AcceptInvitationBody,
   CreateUserBody,
   InvitationBody,
+  InvitationStatus,
   InvitationTokenBody,
   PatchUserBody,
 } from '@nop/protocol';
@@ -16,6 +17,7 @@ import type { UserService } from './service.ts';
 import type { Db } from '../../db/db.ts';
 
 const PageQuery = z.strictObject(pageParams);
+const InvitationQuery = z.strictObject({ status: InvitationStatus.optional(), ...pageParams });
 const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
 /** Where invitation links point: NOP_PUBLIC_URL, else the address this request came in on. */
@@ -61,9 +63,17 @@ export async function userRoutes(
     return reply.status(204).send();
   });
 
+  app.delete('/api/v1/users/:id/sessions', async (request) => {
+    const { row, ended } = await users.endSessions(idOf(request));
+    request.audit.target = { name: row.email };
+    request.audit.details = { ended };
+    return { ended };
+  });
+
   app.get('/api/v1/invitations', async (request) => {
-    const q = parseOr400(PageQuery, request.query, 'query');
-    const rows = await users.listInvitations(q.limit, decodeCursor(q.cursor, z.tuple([z.string().max(64), z.uuid()])));
+    const q = parseOr400(InvitationQuery, request.query, 'query');
+    const after = decodeCursor(q.cursor, z.tuple([z.string().max(64), z.uuid()]));
+    const rows = await users.listInvitations(q.limit, after, q.status);
     return toPage(rows, q.limit, (row) => [row.sort_key, row.id], toInvitation);
   });
 

@@ -1,4 +1,4 @@
-import type { Role } from '@nop/protocol';
+import type { Invitation, Role } from '@nop/protocol';
 import type { Db, Queryable } from '../../db/db.ts';
 import { errors } from '../../http/errors.ts';
 import { hashOpaqueToken, newOpaqueToken } from '../../lib/opaque-tokens.ts';
@@ -78,7 +78,12 @@ export function createUserService(deps: {
         const rightsChanged = row.token_version !== current.token_version;
         return { row, rightsChanged, ended: rightsChanged ? await revokeUserSessions(tx, id) : [] };
       });
-      if (rightsChanged) await authenticator.revoke({ users: [id], sessions: ended });
+      if (rightsChanged)
+        await authenticator.revoke({
+          users: [id],
+          sessions: ended,
+          reason: change.disabled ? 'account disabled' : 'role changed',
+        });
       return row;
     },
 
@@ -91,8 +96,16 @@ export function createUserService(deps: {
         await deleteUser(tx, id);
         return current;
       });
-      await authenticator.revoke({ users: [id] });
+      await authenticator.revoke({ users: [id], reason: 'account deleted' });
       return row;
+    },
+
+    /** Signs a user out everywhere (their API tokens keep working: revoke those, or disable the user). */
+    async endSessions(id: string) {
+      const row = await mustGet(db, id);
+      const ended = await revokeUserSessions(db, id);
+      await authenticator.revoke({ sessions: ended, reason: 'session revoked' });
+      return { row, ended: ended.length };
     },
 
     async invite(actor: Principal, input: { email: string; role: Role; expiresInHours: number }) {
@@ -109,7 +122,8 @@ export function createUserService(deps: {
       return { row, token };
     },
 
-    listInvitations: (limit: number, after?: [string, string]) => invitations.listInvitations(db, limit, after),
+    listInvitations: (limit: number, after?: [string, string], status?: Invitation['status']) =>
+      invitations.listInvitations(db, limit, after, status),
 
     async revokeInvitation(id: string) {
       if (!isUuid(id) || !(await invitations.revokeInvitation(db, id)))
