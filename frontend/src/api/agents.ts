@@ -1,4 +1,12 @@
-import type { Agent, AgentAction, AgentType, CheckSpecInput } from '@nop/protocol';
+import {
+  PAGE_MAX_LIMIT,
+  type Agent,
+  type AgentAction,
+  type AgentType,
+  type CheckSpecInput,
+  type Page,
+} from '@nop/protocol';
+import { fetchAllPages } from '../lib/paging.ts';
 import { request } from './client.ts';
 
 export interface CreatedAgent {
@@ -14,7 +22,11 @@ export interface CreateAgentInput {
   config: { checks: CheckSpecInput[] };
 }
 
-export const listAgents = (signal?: AbortSignal) => request<Agent[]>('GET', '/api/v1/agents', { signal });
+/** Every agent: the API answers a page at a time (the largest pages, to keep round trips few). */
+export const listAgents = (signal?: AbortSignal) =>
+  fetchAllPages((cursor) =>
+    request<Page<Agent>>('GET', '/api/v1/agents', { query: { limit: PAGE_MAX_LIMIT, cursor }, signal }),
+  );
 
 export const createAgent = (body: CreateAgentInput) => request<CreatedAgent>('POST', '/api/v1/agents', { body });
 

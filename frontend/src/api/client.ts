@@ -4,12 +4,13 @@ import { apiUrl, type QueryValue } from '../lib/url.ts';
 
 /**
  * The one place that calls fetch. It adds the bearer token, turns problem+json into ApiError, and
- * reports a 401 on an authenticated call so the app can sign out (the token expired or was revoked).
+ * reports a 401 on an authenticated call, with the token it was sent with, so the app can sign out
+ * (the token expired or was revoked) unless a newer token has replaced it meanwhile.
  * The auth store registers itself here instead of being imported, to keep this module free of React.
  */
 interface AuthHooks {
   getToken: () => string | null;
-  onUnauthorized: () => void;
+  onUnauthorized: (tokenUsed: string, error: ApiError) => void;
 }
 
 let hooks: AuthHooks = { getToken: () => null, onUnauthorized: () => {} };
@@ -44,7 +45,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   const payload = await readBody(response);
   if (!response.ok) {
     const error = toApiError(response.status, payload);
-    if (response.status === 401 && auth) hooks.onUnauthorized();
+    if (response.status === 401 && token) hooks.onUnauthorized(token, error);
     throw error;
   }
   return payload as T;

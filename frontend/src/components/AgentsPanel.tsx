@@ -1,8 +1,9 @@
 import type { Agent } from '@nop/protocol';
 import { errorMessage } from '../api/problem.ts';
+import { useAgentPermissions } from '../hooks/usePermissions.ts';
 import { AgentsTable } from './AgentsTable.tsx';
 import { EmptyState } from './EmptyState.tsx';
-import { PlusIcon } from './icons.tsx';
+import { EyeIcon, PlusIcon } from './icons.tsx';
 import { Alert } from './ui/Alert.tsx';
 import { Button } from './ui/Button.tsx';
 import { Spinner } from './ui/Spinner.tsx';
@@ -19,10 +20,21 @@ interface Props {
 
 /** The agents section: a summary line, then the table or the right empty/loading/error state. */
 export function AgentsPanel({ agents, visible, query, loading, error, onNew, onRetry }: Props) {
-  const newButton = (
+  const { create } = useAgentPermissions();
+  // A viewer gets no button that could only fail, but is told why it is missing.
+  const newButton = create.allowed ? (
     <Button variant="primary" size="sm" onClick={onNew}>
       <PlusIcon /> New agent
     </Button>
+  ) : (
+    <span
+      className="inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs text-faint ring-1 ring-line ring-inset"
+      title={create.reason}
+      data-testid="read-only-note"
+    >
+      <EyeIcon /> View only
+      <span className="sr-only">: {create.reason}</span>
+    </span>
   );
 
   let body;
@@ -44,10 +56,16 @@ export function AgentsPanel({ agents, visible, query, loading, error, onNew, onR
   } else if (!agents?.length) {
     body = (
       <div className="p-4">
-        <EmptyState title="No agents yet — create one to start probing your network." action={newButton}>
-          An agent runs on a host you choose and reports ping, HTTP, TCP and DNS checks to this dashboard as they
-          happen.
-        </EmptyState>
+        {create.allowed ? (
+          <EmptyState title="No agents yet — create one to start probing your network." action={newButton}>
+            An agent runs on a host you choose and reports ping, HTTP, TCP and DNS checks to this dashboard as they
+            happen.
+          </EmptyState>
+        ) : (
+          <EmptyState title="No agents yet.">
+            An editor or admin creates agents; their checks show here as soon as they report.
+          </EmptyState>
+        )}
       </div>
     );
   } else if (!visible.length) {

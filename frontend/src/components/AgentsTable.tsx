@@ -1,16 +1,22 @@
 import type { Agent } from '@nop/protocol';
 import { useState } from 'react';
+import { useAgentPermissions } from '../hooks/usePermissions.ts';
 import { AgentActions } from './AgentActions.tsx';
 import { DeleteAgentButton } from './DeleteAgentButton.tsx';
 import { EditChecksDialog } from './EditChecksDialog.tsx';
+import { LockIcon } from './icons.tsx';
 import { RelativeTime } from './RelativeTime.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
 const TH = 'px-2 py-2 text-[11px] font-medium tracking-wider text-faint uppercase sm:px-3';
 const TD = 'px-2 py-2 align-middle sm:px-3';
 
-/** One row per agent; columns that matter least drop out on narrow screens. */
+/**
+ * One row per agent; columns that matter least drop out on narrow screens. Rows the user may not
+ * change (viewers; editors on others' agents) show a lock saying why instead of the controls.
+ */
 export function AgentsTable({ agents }: { agents: Agent[] }) {
+  const permissions = useAgentPermissions();
   // One dialog for the table, fed the live agent record so status changes show while it is open.
   const [editingId, setEditingId] = useState<string | null>(null);
   const editing = agents.find((a) => a.id === editingId) ?? null;
@@ -33,57 +39,77 @@ export function AgentsTable({ agents }: { agents: Agent[] }) {
           </tr>
         </thead>
         <tbody className="divide-y divide-line">
-          {agents.map((agent) => (
-            <tr key={agent.id} className="transition-colors hover:bg-panel-2/60">
-              <td className={TD}>
-                <div className="flex min-w-0 items-center gap-2">
-                  <span className="truncate font-medium text-fg">{agent.name}</span>
-                  {agent.managed && (
-                    <span className="rounded bg-panel-2 px-1 text-[10px] tracking-wider text-faint uppercase ring-1 ring-line">
-                      managed
+          {agents.map((agent) => {
+            const change = permissions.change(agent);
+            return (
+              <tr key={agent.id} className="transition-colors hover:bg-panel-2/60">
+                <td className={TD}>
+                  <div className="flex min-w-0 items-center gap-2">
+                    <span className="truncate font-medium text-fg">{agent.name}</span>
+                    {agent.managed && (
+                      <span className="rounded bg-panel-2 px-1 text-[10px] tracking-wider text-faint uppercase ring-1 ring-line">
+                        managed
+                      </span>
+                    )}
+                  </div>
+                  <div className="font-mono text-[11px] text-faint md:hidden">
+                    {agent.type} ·{' '}
+                    {change.allowed ? (
+                      <button
+                        type="button"
+                        className="underline decoration-dotted underline-offset-2"
+                        onClick={() => setEditingId(agent.id)}
+                      >
+                        {checksLabel(agent)}
+                      </button>
+                    ) : (
+                      checksLabel(agent)
+                    )}
+                    <span className="sm:hidden">
+                      {' · '}
+                      <RelativeTime iso={agent.lastSeen} />
+                    </span>
+                  </div>
+                </td>
+                <td className={`${TD} hidden font-mono text-xs text-muted md:table-cell`}>{agent.type}</td>
+                <td className={TD}>
+                  <StatusBadge status={agent.status} desiredState={agent.desiredState} />
+                </td>
+                <td className={`${TD} hidden text-xs text-muted tabular-nums sm:table-cell`}>
+                  <RelativeTime iso={agent.lastSeen} />
+                </td>
+                <td className={`${TD} hidden text-right md:table-cell`}>
+                  {change.allowed ? (
+                    <button
+                      type="button"
+                      onClick={() => setEditingId(agent.id)}
+                      title={`Edit the checks of ${agent.name}`}
+                      className="rounded px-1.5 py-0.5 font-mono text-xs text-muted tabular-nums hover:bg-panel-2 hover:text-accent"
+                    >
+                      {agent.config.checks.length} <span className="text-faint">edit</span>
+                    </button>
+                  ) : (
+                    <span className="px-1.5 font-mono text-xs text-muted tabular-nums">
+                      {agent.config.checks.length}
                     </span>
                   )}
-                </div>
-                <div className="font-mono text-[11px] text-faint md:hidden">
-                  {agent.type} ·{' '}
-                  <button
-                    type="button"
-                    className="underline decoration-dotted underline-offset-2"
-                    onClick={() => setEditingId(agent.id)}
-                  >
-                    {checksLabel(agent)}
-                  </button>
-                  <span className="sm:hidden">
-                    {' · '}
-                    <RelativeTime iso={agent.lastSeen} />
-                  </span>
-                </div>
-              </td>
-              <td className={`${TD} hidden font-mono text-xs text-muted md:table-cell`}>{agent.type}</td>
-              <td className={TD}>
-                <StatusBadge status={agent.status} desiredState={agent.desiredState} />
-              </td>
-              <td className={`${TD} hidden text-xs text-muted tabular-nums sm:table-cell`}>
-                <RelativeTime iso={agent.lastSeen} />
-              </td>
-              <td className={`${TD} hidden text-right md:table-cell`}>
-                <button
-                  type="button"
-                  onClick={() => setEditingId(agent.id)}
-                  title={`Edit the checks of ${agent.name}`}
-                  className="rounded px-1.5 py-0.5 font-mono text-xs text-muted tabular-nums hover:bg-panel-2 hover:text-accent"
-                >
-                  {agent.config.checks.length} <span className="text-faint">edit</span>
-                </button>
-              </td>
-              <td className={`${TD} text-right`}>
-                <div className="flex items-center justify-end sm:gap-1">
-                  <AgentActions agent={agent} />
-                  <DeleteAgentButton agent={agent} />
-                </div>
-              </td>
-            </tr>
-          ))}
+                </td>
+                <td className={`${TD} text-right`}>
+                  {change.allowed ? (
+                    <div className="flex items-center justify-end sm:gap-1">
+                      <AgentActions agent={agent} />
+                      <DeleteAgentButton agent={agent} />
+                    </div>
+                  ) : (
+                    <span className="inline-grid size-7 place-items-center text-faint" title={change.reason}>
+                      <LockIcon />
+                      <span className="sr-only">Read only: {change.reason}</span>
+                    </span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

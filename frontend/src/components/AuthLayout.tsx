@@ -9,7 +9,7 @@ export function AuthLayout({
   footer,
 }: {
   title: string;
-  subtitle: string;
+  subtitle: ReactNode;
   children: ReactNode;
   footer: ReactNode;
 }) {

@@ -1,7 +1,7 @@
 import type { CreatedAgent } from '../api/agents.ts';
 import { Alert } from './ui/Alert.tsx';
 import { Button } from './ui/Button.tsx';
-import { CopyButton } from './ui/CopyButton.tsx';
+import { SecretValue } from './ui/SecretValue.tsx';
 
 /** The one moment the agent token exists in the clear: show it with the command, and copy buttons. */
 export function CreatedAgentView({ created, onDone }: { created: CreatedAgent; onDone: () => void }) {
@@ -11,8 +11,8 @@ export function CreatedAgentView({ created, onDone }: { created: CreatedAgent; o
         This token is shown <strong>only once</strong>. Copy it now; if it is lost, delete the agent and create it
         again.
       </Alert>
-      <Secret label="Agent token" value={created.token} />
-      <Secret label="Run the agent on a host" value={created.command} multiline />
+      <SecretValue label="Agent token" value={created.token} />
+      <SecretValue label="Run the agent on a host" value={created.command} multiline />
       <p className="text-xs text-muted">
         “{created.agent.name}” shows as <span className="text-fg">Pending</span> until the agent connects, then turns{' '}
         <span className="text-ok">Online</span>.
@@ -22,25 +22,6 @@ export function CreatedAgentView({ created, onDone }: { created: CreatedAgent; o
           Done
         </Button>
       </div>
-    </div>
-  );
-}
-
-function Secret({ label, value, multiline }: { label: string; value: string; multiline?: boolean }) {
-  return (
-    <div>
-      <div className="mb-1.5 flex items-center justify-between">
-        <span className="text-xs font-medium tracking-wide text-muted uppercase">{label}</span>
-        <CopyButton text={value} />
-      </div>
-      <pre
-        className={
-          'rounded-md border border-line-strong bg-bg px-3 py-2 font-mono text-xs text-sky-100 select-all ' +
-          (multiline ? 'whitespace-pre-wrap break-all' : 'overflow-x-auto break-all whitespace-pre-wrap')
-        }
-      >
-        {value}
-      </pre>
     </div>
   );
 }

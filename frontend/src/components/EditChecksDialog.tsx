@@ -3,10 +3,11 @@ import { useState } from 'react';
 import { ApiError, errorMessage } from '../api/problem.ts';
 import { useUpdateChecks } from '../hooks/useAgents.ts';
 import { draftToSpec, emptyDraft, type CheckDraft } from '../lib/checkDraft.ts';
+import { secretsSet } from '../lib/checkSecrets.ts';
 import { formatInterval } from '../lib/format.ts';
 import { issuesToFieldErrors } from '../lib/formErrors.ts';
 import { CheckDraftFields } from './CheckDraftFields.tsx';
-import { PlusIcon, XIcon } from './icons.tsx';
+import { LockIcon, PlusIcon, XIcon } from './icons.tsx';
 import { Alert } from './ui/Alert.tsx';
 import { Button } from './ui/Button.tsx';
 import { Dialog } from './ui/Dialog.tsx';
@@ -27,6 +28,7 @@ export function EditChecksDialog({ agent, onClose }: { agent: Agent | null; onCl
 }
 
 function EditChecks({ agent, onDone }: { agent: Agent; onDone: () => void }) {
+  // The checks exactly as the API gave them: secrets come masked and go back masked, which keeps them.
   const [checks, setChecks] = useState<CheckSpecInput[]>(agent.config.checks);
   const [draft, setDraft] = useState<CheckDraft>(emptyDraft(agent.type));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -90,6 +92,7 @@ function EditChecks({ agent, onDone }: { agent: Agent; onDone: () => void }) {
                 <div className="truncate text-xs text-muted" title={c.target}>
                   {c.target}
                 </div>
+                <SecretsNote check={c} />
               </div>
               <span className="shrink-0 font-mono text-xs text-faint">
                 {typeof c.interval === 'number' ? formatInterval(c.interval) : c.interval}
@@ -138,6 +141,21 @@ function EditChecks({ agent, onDone }: { agent: Agent; onDone: () => void }) {
           {save.isPending ? 'Saving…' : 'Save checks'}
         </Button>
       </div>
+    </div>
+  );
+}
+
+/** "Authorization header, basic-auth password set": secrets are write-only, so only that they exist is shown. */
+function SecretsNote({ check }: { check: CheckSpecInput }) {
+  const secrets = secretsSet(check as CheckSpec);
+  if (secrets.length === 0) return null;
+  return (
+    <div
+      className="mt-0.5 flex items-center gap-1 truncate text-[11px] text-faint"
+      title="Write-only: the server keeps these and never sends them back. They stay as they are when you save."
+    >
+      <LockIcon width={11} height={11} className="shrink-0" />
+      <span className="truncate">{secrets.join(', ')} set</span>
     </div>
   );
 }

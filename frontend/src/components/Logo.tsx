@@ -14,7 +14,7 @@ export function Logo({ compact = false }: { compact?: boolean }) {
         />
       </svg>
       <span className="font-mono text-[15px] font-bold tracking-[0.2em] text-fg">NOP</span>
-      {!compact && <span className="hidden text-xs text-faint md:inline">Network Observability Platform</span>}
+      {!compact && <span className="hidden text-xs text-faint xl:inline">Network Observability Platform</span>}
     </span>
   );
 }

@@ -29,3 +29,9 @@ export const PlusIcon = (p: P) => <Icon d="M8 3v10M3 8h10" {...p} />;
 export const SearchIcon = (p: P) => <Icon d="M7 12A5 5 0 1 0 7 2a5 5 0 0 0 0 10zM14 14l-3.5-3.5" {...p} />;
 export const LockIcon = (p: P) => <Icon d="M4.5 7.5h7v6h-7zM6 7.5V5.5a2 2 0 0 1 4 0v2" {...p} />;
 export const XIcon = (p: P) => <Icon d="M4 4l8 8M12 4l-8 8" {...p} />;
+export const EyeIcon = (p: P) => (
+  <Icon
+    d="M1.5 8s2.4-4.5 6.5-4.5S14.5 8 14.5 8 12.1 12.5 8 12.5 1.5 8 1.5 8zM8 10a2 2 0 1 0 0-4 2 2 0 0 0 0 4z"
+    {...p}
+  />
+);

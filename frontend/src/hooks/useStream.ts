@@ -4,7 +4,8 @@ import { useEffect } from 'react';
 import { API_BASE } from '../api/config.ts';
 import { fetchMe } from '../api/auth.ts';
 import { applyAgentUpdates, touchAgents, type AgentUpdate } from '../lib/agentUpdates.ts';
-import { signOut } from '../lib/session.ts';
+import { credentials } from '../lib/session.ts';
+import { noticeForStreamClose } from '../lib/signOutNotice.ts';
 import { StreamClient } from '../lib/socket.ts';
 import { socketUrl } from '../lib/url.ts';
 import { useLive } from '../store/live.ts';
@@ -69,7 +70,8 @@ export function useStream(token: string | null): void {
           void qc.invalidateQueries({ queryKey: ['history'] });
         }
       },
-      onAuthRejected: () => signOut('Your session has expired. Sign in again.'),
+      // The server ends the socket (1008) when the session is revoked or expires: sign out, saying why.
+      onAuthRejected: (reason) => credentials.reject(token, noticeForStreamClose(reason)),
     });
     // Started a tick later: React's StrictMode mounts twice in dev, and a socket opened and closed
     // at once only produces a console warning and a wasted handshake on the backend.

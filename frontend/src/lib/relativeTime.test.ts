@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRelative } from './relativeTime.ts';
+import { formatRelative, formatUntil } from './relativeTime.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -28,5 +28,24 @@ describe('formatRelative', () => {
     const seen = ago(50_000);
     expect(formatRelative(seen, NOW)).toBe('50s ago');
     expect(formatRelative(seen, NOW + 15_000)).toBe('1m ago');
+  });
+});
+
+describe('formatUntil', () => {
+  const ahead = (ms: number) => new Date(NOW + ms).toISOString();
+
+  it('counts minutes, then hours up to two days, then days', () => {
+    expect(formatUntil(ahead(30_000), NOW)).toBe('in under a minute');
+    expect(formatUntil(ahead(45 * 60_000), NOW)).toBe('in 45m');
+    expect(formatUntil(ahead(3 * 3_600_000 + 10), NOW)).toBe('in 3h');
+    expect(formatUntil(ahead(47 * 3_600_000), NOW)).toBe('in 47h');
+    expect(formatUntil(ahead(72 * 3_600_000), NOW)).toBe('in 3d');
+  });
+
+  it('says expired once the time has passed, and never / unknown without one', () => {
+    expect(formatUntil(ago(1000), NOW)).toBe('expired');
+    expect(formatUntil(new Date(NOW).toISOString(), NOW)).toBe('expired');
+    expect(formatUntil(null, NOW)).toBe('never');
+    expect(formatUntil('soon', NOW)).toBe('unknown');
   });
 });

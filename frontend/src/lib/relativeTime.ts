@@ -26,3 +26,17 @@ export function formatTimestamp(iso: string | null | undefined): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
+
+/** Time left until an expiry: "in 45m", "in 3h", "in 6d"; "expired" once it has passed. */
+export function formatUntil(iso: string | null | undefined, nowMs: number): string {
+  if (!iso) return 'never';
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return 'unknown';
+  const minutes = Math.floor((then - nowMs) / 60_000);
+  if (then <= nowMs) return 'expired';
+  if (minutes < 1) return 'in under a minute';
+  if (minutes < 60) return `in ${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `in ${hours}h`;
+  return `in ${Math.floor(hours / 24)}d`;
+}

@@ -1,23 +1,30 @@
 import { useSyncExternalStore } from 'react';
 
 /**
- * Three routes don't need a router library: the path lives in history.location, and components
- * re-render on popstate or on our own navigate(). The backend's SPA fallback serves index.html
- * for any of them.
+ * A handful of routes don't need a router library: the path lives in history.location, and
+ * components re-render on popstate, hashchange or our own navigate(). The route table (which page,
+ * who may see it) is in routes.ts; the backend's SPA fallback serves index.html for any of them.
  */
 const NAV_EVENT = 'nop:navigate';
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('popstate', onChange);
+  window.addEventListener('hashchange', onChange);
   window.addEventListener(NAV_EVENT, onChange);
   return () => {
     window.removeEventListener('popstate', onChange);
+    window.removeEventListener('hashchange', onChange);
     window.removeEventListener(NAV_EVENT, onChange);
   };
 }
 
 export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+/** The fragment, "#…" or "": where secrets ride in links (the invitation token), since browsers never send it to a server. */
+export function useHash(): string {
+  return useSyncExternalStore(subscribe, () => window.location.hash);
 }
 
 export function navigate(path: string, options: { replace?: boolean } = {}): void {

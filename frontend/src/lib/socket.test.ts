@@ -21,8 +21,8 @@ class FakeSocket implements SocketLike {
   send(frame: unknown) {
     this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
   }
-  drop(code = 1006) {
-    this.onclose?.({ code, reason: '' });
+  drop(code = 1006, reason = '') {
+    this.onclose?.({ code, reason });
   }
 }
 
@@ -31,13 +31,13 @@ function harness() {
   const timers: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
   const states: Array<[StreamState, { retryInMs?: number; opened?: boolean }]> = [];
   const messages: StreamMessage[] = [];
-  let rejected = 0;
+  const rejected: string[] = [];
   const client = new StreamClient({
     url: 'ws://host/ws/stream',
     token: 'jwt123',
     onMessage: (m) => messages.push(m),
     onState: (s, info) => states.push([s, info]),
-    onAuthRejected: () => rejected++,
+    onAuthRejected: (reason) => rejected.push(reason),
     createSocket: (url, protocols) => {
       const s = new FakeSocket(url, protocols);
       sockets.push(s);
@@ -52,7 +52,7 @@ function harness() {
       (h as { cleared: boolean }).cleared = true;
     },
   });
-  return { client, sockets, timers, states, messages, rejected: () => rejected };
+  return { client, sockets, timers, states, messages, rejected: () => rejected.length, rejectedReasons: rejected };
 }
 
 describe('StreamClient', () => {
@@ -99,6 +99,15 @@ describe('StreamClient', () => {
     h.client.start();
     h.sockets[0]!.drop(CLOSE_BAD_TOKEN);
     expect(h.rejected()).toBe(1);
+    expect(h.timers).toHaveLength(0);
+  });
+
+  it('passes the close reason on when the server ends a live session (revoked, expired)', () => {
+    const h = harness();
+    h.client.start();
+    h.sockets[0]!.open();
+    h.sockets[0]!.drop(CLOSE_BAD_TOKEN, 'session revoked');
+    expect(h.rejectedReasons).toEqual(['session revoked']);
     expect(h.timers).toHaveLength(0);
   });
 

@@ -23,8 +23,8 @@ export interface StreamOptions {
   onMessage: (message: StreamMessage) => void;
   /** `opened` = the socket had opened before this drop (so data may have been missed) */
   onState: (state: StreamState, info: { retryInMs?: number; attempt: number; opened?: boolean }) => void;
-  /** the server refused the token: reconnecting would only repeat that */
-  onAuthRejected: () => void;
+  /** the server refused or ended the token (close reason: "session revoked", "token expired"): reconnecting would only repeat that */
+  onAuthRejected: (reason: string) => void;
   createSocket?: SocketFactory;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
@@ -98,7 +98,7 @@ export class StreamClient {
       if (this.stopped) return;
       if (ev.code === CLOSE_BAD_TOKEN) {
         this.stopped = true;
-        this.o.onAuthRejected();
+        this.o.onAuthRejected(ev.reason);
         return;
       }
       const retryInMs = backoffDelay(this.attempt);

@@ -1,5 +1,5 @@
 import { LoginBody } from '@nop/protocol';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { login } from '../api/auth.ts';
 import { AuthField } from '../components/AuthField.tsx';
 import { AuthLayout } from '../components/AuthLayout.tsx';
@@ -7,33 +7,44 @@ import { Link } from '../components/Link.tsx';
 import { Alert } from '../components/ui/Alert.tsx';
 import { Button } from '../components/ui/Button.tsx';
 import { useAuthForm } from '../hooks/useAuthForm.ts';
+import { useAuthOptions } from '../hooks/useAuthOptions.ts';
 import { useAuth } from '../store/auth.ts';
 
 export function Login() {
-  const notice = useAuth((s) => s.notice);
+  // The sign-out reason is shown once: kept here, forgotten in the store. (Clearing it in an effect's
+  // cleanup instead would lose it at once under StrictMode, which mounts effects twice.)
+  const [notice] = useState(() => useAuth.getState().notice);
   const clearNotice = useAuth((s) => s.clearNotice);
+  const options = useAuthOptions().data;
   const form = useAuthForm({
     initial: { email: '', password: '' },
     schema: LoginBody,
     required: { email: 'Enter your email.', password: 'Enter your password.' },
     submit: login,
+    // 403 (disabled), 429 (too many attempts, with the wait) and 503 carry the server's own sentence
     statusMessages: { 401: { message: 'Wrong email or password.' } },
   });
 
-  // The sign-out reason is shown once, then forgotten.
-  useEffect(() => () => clearNotice(), [clearNotice]);
+  useEffect(() => clearNotice(), [clearNotice]);
 
   return (
     <AuthLayout
       title="Sign in"
       subtitle="Watch your checks and agents live."
       footer={
-        <>
-          No account yet?{' '}
-          <Link href="/signup" className="font-medium text-accent hover:underline">
-            Create one
-          </Link>
-        </>
+        options?.firstUser || options?.signupOpen ? (
+          <>
+            {options.firstUser ? 'New server, no accounts yet?' : 'No account yet?'}{' '}
+            <Link href="/signup" className="font-medium text-accent hover:underline">
+              Create one
+            </Link>
+            {options.firstUser && (
+              <span className="mt-1 block text-xs text-faint">The first account becomes the admin.</span>
+            )}
+          </>
+        ) : options ? (
+          'New here? Ask an admin for an invitation link.'
+        ) : null
       }
     >
       <form noValidate onSubmit={form.onSubmit} className="space-y-4">

@@ -1,0 +1,167 @@
+import type { Role, User } from '@nop/protocol';
+import { useState } from 'react';
+import { errorMessage } from '../../api/problem.ts';
+import { useDeleteUser, useUpdateUser } from '../../hooks/useUsers.ts';
+import { ROLES } from '../../lib/roles.ts';
+import { useAuth } from '../../store/auth.ts';
+import { TrashIcon } from '../icons.tsx';
+import { RelativeTime } from '../RelativeTime.tsx';
+import { Alert } from '../ui/Alert.tsx';
+import { Badge } from '../ui/Badge.tsx';
+import { Button } from '../ui/Button.tsx';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { Select } from '../ui/Input.tsx';
+import { Td, Tr } from '../ui/Table.tsx';
+
+type Pending = { kind: 'role'; role: Role } | { kind: 'disable' } | { kind: 'delete' } | null;
+
+/**
+ * One account and what an admin can do to it. A new role, disabling and deleting all end the
+ * user's sessions at once; disabling, deleting and changing your own role ask first. The server's
+ * refusal ("the last active admin") shows under the row.
+ */
+export function UserRow({ user }: { user: User }) {
+  const me = useAuth((s) => s.user);
+  const isMe = me?.id === user.id;
+  const update = useUpdateUser();
+  const remove = useDeleteUser();
+  const [confirming, setConfirming] = useState<Pending>(null);
+  const failed = update.error ?? remove.error;
+
+  const close = () => {
+    setConfirming(null);
+    remove.reset();
+  };
+
+  const changeRole = (role: Role) => {
+    if (role === user.role) return;
+    update.reset();
+    // yourself: the change ends your session too, so say so first
+    if (isMe) setConfirming({ kind: 'role', role });
+    else update.mutate({ id: user.id, change: { role } });
+  };
+
+  const confirm = () => {
+    if (!confirming) return;
+    if (confirming.kind === 'delete') {
+      remove.mutate(user.id, { onSuccess: close });
+      return;
+    }
+    const change = confirming.kind === 'role' ? { role: confirming.role } : { disabled: true };
+    update.mutate({ id: user.id, change }, { onSettled: () => setConfirming(null) });
+  };
+
+  return (
+    <>
+      <Tr>
+        <Td>
+          <span className="font-medium text-fg">{user.name}</span>
+          {isMe && <span className="ml-2 text-[10px] tracking-wider text-faint uppercase">you</span>}
+        </Td>
+        <Td className="max-w-64 truncate text-muted" title={user.email}>
+          {user.email}
+        </Td>
+        <Td>
+          {/* a fixed width: the shared field style is full-width */}
+          <div className="w-28">
+            <Select
+              aria-label={`Role of ${user.name}`}
+              title="A new role signs the user out everywhere"
+              value={user.role}
+              disabled={update.isPending}
+              onChange={(e) => changeRole(e.target.value as Role)}
+            >
+              {ROLES.map((role) => (
+                <option key={role} value={role}>
+                  {role}
+                </option>
+              ))}
+            </Select>
+          </div>
+        </Td>
+        <Td>
+          {user.disabled ? (
+            <Badge tone="bad" dot>
+              Disabled
+            </Badge>
+          ) : (
+            <Badge tone="ok" dot>
+              Active
+            </Badge>
+          )}
+        </Td>
+        <Td className="text-xs whitespace-nowrap text-muted tabular-nums">
+          <RelativeTime iso={user.createdAt} />
+        </Td>
+        <Td className="text-right">
+          <div className="flex items-center justify-end gap-1">
+            {user.disabled ? (
+              <Button
+                size="sm"
+                variant="ghost"
+                busy={update.isPending}
+                onClick={() => update.mutate({ id: user.id, change: { disabled: false } })}
+              >
+                Enable
+              </Button>
+            ) : (
+              <Button size="sm" variant="ghost" onClick={() => (update.reset(), setConfirming({ kind: 'disable' }))}>
+                Disable
+              </Button>
+            )}
+            <Button
+              size="icon"
+              variant="ghost"
+              className="hover:text-bad"
+              disabled={isMe}
+              title={isMe ? 'You cannot delete your own account: another admin can.' : `Delete ${user.name}`}
+              aria-label={`Delete ${user.name}`}
+              onClick={() => (remove.reset(), setConfirming({ kind: 'delete' }))}
+            >
+              <TrashIcon />
+            </Button>
+          </div>
+          {/* inside the cell: a <dialog> may not sit directly in a table body */}
+          <ConfirmDialog
+            open={confirming !== null}
+            onClose={close}
+            busy={update.isPending || remove.isPending}
+            error={remove.error}
+            onConfirm={confirm}
+            {...confirmText(confirming, user, isMe)}
+          />
+        </Td>
+      </Tr>
+      {failed && !confirming && (
+        <tr>
+          <td colSpan={6} className="px-3 pb-2">
+            <Alert>
+              {user.name} was not changed — {errorMessage(failed)}
+            </Alert>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function confirmText(pending: Pending, user: User, isMe: boolean) {
+  const signsOut = isMe ? 'You are signed out at once, here and everywhere.' : 'They are signed out at once.';
+  if (pending?.kind === 'delete')
+    return {
+      title: `Delete ${user.name}?`,
+      description: `${user.email} can no longer sign in and their API tokens stop working. Their agents keep running; only admins can change them afterwards. This cannot be undone.`,
+      confirmLabel: 'Delete user',
+    };
+  if (pending?.kind === 'role')
+    return {
+      title: `Make yourself ${pending.role}?`,
+      description: `${signsOut} Only another admin can give you the admin role back.`,
+      confirmLabel: `Become ${pending.role}`,
+    };
+  return {
+    title: `Disable ${user.name}?`,
+    description: `${signsOut} ${isMe ? 'You' : 'They'} cannot sign in, and ${isMe ? 'your' : 'their'} API tokens stop working, until an admin enables the account again.`,
+    confirmLabel: 'Disable',
+  };
+}

@@ -1,0 +1,77 @@
+import type { Role } from '@nop/protocol';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { createApiToken, listApiTokens, revokeApiToken } from '../api/apiTokens.ts';
+import { changePassword, listSessions, revokeOtherSessions, revokeSession, updateMe } from '../api/auth.ts';
+import { credentials } from '../lib/session.ts';
+import { useAuth } from '../store/auth.ts';
+import { ME_KEY } from './useMe.ts';
+import { usePagedList } from './usePagedList.ts';
+
+export const SESSIONS_KEY = ['sessions'] as const;
+export const API_TOKENS_KEY = ['api-tokens'] as const;
+
+export const useSessionList = () => usePagedList(SESSIONS_KEY, listSessions);
+export const useApiTokenList = () => usePagedList(API_TOKENS_KEY, listApiTokens);
+
+export function useRename() {
+  const qc = useQueryClient();
+  const setUser = useAuth((s) => s.setUser);
+  return useMutation({
+    mutationFn: (name: string) => updateMe({ name }),
+    onSuccess: (user) => {
+      setUser(user);
+      qc.setQueryData(ME_KEY, user);
+    },
+  });
+}
+
+/**
+ * Every session of the user ends, this one too; the answer is this tab's new session. Stored before
+ * the switch ends, so the stream closing on the old token is not taken for a revocation.
+ */
+export function useChangePassword() {
+  const qc = useQueryClient();
+  const signIn = useAuth((s) => s.signIn);
+  return useMutation({
+    mutationFn: (body: { currentPassword: string; newPassword: string }) =>
+      credentials.during(async () => {
+        const session = await changePassword(body);
+        signIn(session.token, session.user);
+        return session;
+      }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: SESSIONS_KEY }),
+  });
+}
+
+export function useRevokeSession() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => revokeSession(id),
+    onSuccess: () => qc.invalidateQueries({ queryKey: SESSIONS_KEY }),
+  });
+}
+
+/** "Sign out everywhere else": every session but this one, in one request. */
+export function useRevokeOtherSessions() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async () => (await revokeOtherSessions()).ended,
+    onSettled: () => qc.invalidateQueries({ queryKey: SESSIONS_KEY }),
+  });
+}
+
+export function useCreateApiToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name: string; role: Role; expiresInDays: number }) => createApiToken(body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: API_TOKENS_KEY }),
+  });
+}
+
+export function useRevokeApiToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => revokeApiToken(id),
+    onSuccess: () => qc.invalidateQueries({ queryKey: API_TOKENS_KEY }),
+  });
+}
