@@ -179,8 +179,20 @@ describe('dashboard in a real browser', () => {
     expect(await users.getByRole('button', { name: `Delete ${ADMIN.name}` }).isDisabled()).toBe(true);
     await shoot(admin, 'users');
 
-    // disabling the viewer ends their session: their dashboard signs out and says why
+    // "Sign out" on the viewer's row ends their sessions: their dashboard returns to the sign-in page
     viewerWatch.allowStatus(401);
+    const viewerRow = users.getByRole('row').filter({ hasText: VIEWER.email });
+    await viewerRow.getByRole('button', { name: 'Sign out' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+    await users.getByText(`${VIEWER.name} was signed out of 1 session.`).waitFor();
+    await viewer.waitForURL(/\/login$/, { timeout: 10_000 });
+    await viewer.getByLabel('Email').fill(VIEWER.email);
+    await viewer.getByLabel('Password').fill(VIEWER.password);
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    await viewer.waitForURL((url) => url.pathname === '/');
+    await viewer.getByTestId('read-only-note').waitFor();
+
+    // disabling the viewer ends their session: their dashboard signs out and says why
     await users.getByRole('row').filter({ hasText: VIEWER.email }).getByRole('button', { name: 'Disable' }).click();
     await admin.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
     await users.getByRole('row').filter({ hasText: VIEWER.email }).getByText('Disabled').waitFor();

@@ -16,6 +16,10 @@ export const updateUser = (id: string, body: { name?: string; role?: Role; disab
 
 export const deleteUser = (id: string) => request<void>('DELETE', `/api/v1/users/${encodeURIComponent(id)}`);
 
+/** Ends every session of a user (their API tokens keep working). */
+export const signOutUser = (id: string) =>
+  request<{ ended: number }>('DELETE', `/api/v1/users/${encodeURIComponent(id)}/sessions`);
+
 export interface CreatedInvitation {
   invitation: Invitation;
   /** shown once: the backend keeps only its hash */

@@ -7,6 +7,7 @@ import {
   listInvitations,
   listUsers,
   revokeInvitation,
+  signOutUser,
   updateUser,
 } from '../api/users.ts';
 import { usePagedList } from './usePagedList.ts';
@@ -32,6 +33,8 @@ export const useUpdateUser = () =>
   );
 
 export const useDeleteUser = () => useChanging([USERS_KEY], (id: string) => deleteUser(id));
+
+export const useSignOutUser = () => useChanging([], (id: string) => signOutUser(id));
 
 export const useCreateUser = () => useChanging([USERS_KEY], createUser);
 

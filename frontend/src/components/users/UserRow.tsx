@@ -1,7 +1,7 @@
 import type { Role, User } from '@nop/protocol';
 import { useState } from 'react';
 import { errorMessage } from '../../api/problem.ts';
-import { useDeleteUser, useUpdateUser } from '../../hooks/useUsers.ts';
+import { useDeleteUser, useSignOutUser, useUpdateUser } from '../../hooks/useUsers.ts';
 import { ROLES } from '../../lib/roles.ts';
 import { useAuth } from '../../store/auth.ts';
 import { TrashIcon } from '../icons.tsx';
@@ -13,7 +13,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { Select } from '../ui/Input.tsx';
 import { Td, Tr } from '../ui/Table.tsx';
 
-type Pending = { kind: 'role'; role: Role } | { kind: 'disable' } | { kind: 'delete' } | null;
+type Pending = { kind: 'role'; role: Role } | { kind: 'disable' } | { kind: 'delete' } | { kind: 'sign-out' } | null;
 
 /**
  * One account and what an admin can do to it. A new role, disabling and deleting all end the
@@ -25,8 +25,10 @@ export function UserRow({ user }: { user: User }) {
   const isMe = me?.id === user.id;
   const update = useUpdateUser();
   const remove = useDeleteUser();
+  const signOut = useSignOutUser();
   const [confirming, setConfirming] = useState<Pending>(null);
-  const failed = update.error ?? remove.error;
+  const [signedOut, setSignedOut] = useState<number | null>(null);
+  const failed = update.error ?? remove.error ?? signOut.error;
 
   const close = () => {
     setConfirming(null);
@@ -45,6 +47,10 @@ export function UserRow({ user }: { user: User }) {
     if (!confirming) return;
     if (confirming.kind === 'delete') {
       remove.mutate(user.id, { onSuccess: close });
+      return;
+    }
+    if (confirming.kind === 'sign-out') {
+      signOut.mutate(user.id, { onSuccess: ({ ended }) => setSignedOut(ended), onSettled: () => setConfirming(null) });
       return;
     }
     const change = confirming.kind === 'role' ? { role: confirming.role } : { disabled: true };
@@ -95,6 +101,16 @@ export function UserRow({ user }: { user: User }) {
         </Td>
         <Td className="text-right">
           <div className="flex items-center justify-end gap-1">
+            {!user.disabled && !isMe && (
+              <Button
+                size="sm"
+                variant="ghost"
+                title={`End every session of ${user.name} (their API tokens keep working)`}
+                onClick={() => (signOut.reset(), setSignedOut(null), setConfirming({ kind: 'sign-out' }))}
+              >
+                Sign out
+              </Button>
+            )}
             {user.disabled ? (
               <Button
                 size="sm"
@@ -125,13 +141,22 @@ export function UserRow({ user }: { user: User }) {
           <ConfirmDialog
             open={confirming !== null}
             onClose={close}
-            busy={update.isPending || remove.isPending}
+            busy={update.isPending || remove.isPending || signOut.isPending}
             error={remove.error}
             onConfirm={confirm}
             {...confirmText(confirming, user, isMe)}
           />
         </Td>
       </Tr>
+      {signedOut !== null && !failed && !confirming && (
+        <tr>
+          <td colSpan={6} className="px-3 pb-2">
+            <Alert tone="info">
+              {user.name} was signed out of {signedOut} {signedOut === 1 ? 'session' : 'sessions'}.
+            </Alert>
+          </td>
+        </tr>
+      )}
       {failed && !confirming && (
         <tr>
           <td colSpan={6} className="px-3 pb-2">
@@ -152,6 +177,12 @@ function confirmText(pending: Pending, user: User, isMe: boolean) {
       title: `Delete ${user.name}?`,
       description: `${user.email} can no longer sign in and their API tokens stop working. Their agents keep running; only admins can change them afterwards. This cannot be undone.`,
       confirmLabel: 'Delete user',
+    };
+  if (pending?.kind === 'sign-out')
+    return {
+      title: `Sign ${user.name} out everywhere?`,
+      description: `Every session of ${user.email} ends at once, and their open dashboards return to the sign-in page. Their API tokens keep working: revoke those, or disable the account, to stop them too.`,
+      confirmLabel: 'Sign out everywhere',
     };
   if (pending?.kind === 'role')
     return {
