@@ -62,6 +62,15 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger): 
     await app.listen({ host: config.HOST, port: config.PORT });
     const port = (app.server.address() as { port: number }).port;
 
+    // ended sessions are kept 30 days (a user's list, the audit trail), then go
+    const pruning = setInterval(
+      () =>
+        pruneSessions(db).catch((err) => logger.warn({ reason: (err as Error).message }, 'pruning sessions failed')),
+      6 * 3_600_000,
+    );
+    pruning.unref();
+    opened.push(() => clearInterval(pruning));
+
     const managedAgent = config.NOP_MANAGED_AGENT
       ? await startManagedAgent({
           db,

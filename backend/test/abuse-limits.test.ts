@@ -40,6 +40,22 @@ describe('login limits per account', () => {
     expect(codes).toEqual([401, 401, 401, 429]);
   });
 
+  it('counts wrong current passwords of a password change too: a stolen session cannot guess on', async () => {
+    const user = await signup(t.app, 'stolen', 'viewer');
+    const change = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: user.headers,
+        payload: { currentPassword: 'a guess', newPassword: 'taken over now' },
+      });
+    expect([(await change()).statusCode, (await change()).statusCode, (await change()).statusCode]).toEqual([
+      400, 400, 400,
+    ]);
+    expect((await change()).statusCode).toBe(429);
+    expect((await attempt(user.email, TEST_PASSWORD, '127.0.0.70')).statusCode).toBe(429);
+  });
+
   it('forgets the failures once the right password gets in', async () => {
     const user = await signup(t.app, 'typo', 'viewer');
     for (let i = 0; i < 2; i++) await attempt(user.email, 'typo typo', '127.0.0.60');

@@ -44,6 +44,16 @@ export function createAuthService(deps: {
     return { token, expiresAt: expiresAt.toISOString(), user: toUser(row) };
   }
 
+  /** 429 while an account has had too many wrong passwords in the window (from any address). */
+  async function assertNotLocked(email: string) {
+    const failures = await loginFailures.peek(email);
+    if (failures.count >= settings.accountLoginLimit)
+      throw errors.rateLimited(
+        `too many failed sign-ins for this account; try again in ${Math.ceil(failures.resetMs / 1000)} s`,
+        failures.resetMs / 1000,
+      );
+  }
+
   async function mustGetUser(id: string) {
     const row = await findUserById(db, id);
     if (!row) throw errors.unauthenticated('the account of this token no longer exists');
@@ -86,12 +96,7 @@ export function createAuthService(deps: {
 
     async login(input: { email: string; password: string }, client: ClientInfo) {
       hasher.assertCapacity();
-      const failures = await loginFailures.peek(input.email);
-      if (failures.count >= settings.accountLoginLimit)
-        throw errors.rateLimited(
-          `too many failed sign-ins for this account; try again in ${Math.ceil(failures.resetMs / 1000)} s`,
-          failures.resetMs / 1000,
-        );
+      await assertNotLocked(input.email);
       const row = await findUserByEmail(db, input.email);
       const ok = await hasher.verify(row?.password_hash ?? (await hasher.dummyHash()), input.password);
       if (!row || !ok) {
@@ -125,10 +130,14 @@ export function createAuthService(deps: {
       client: ClientInfo,
     ) {
       const row = await mustGetUser(principal.userId);
-      if (!(await hasher.verify(row.password_hash, input.currentPassword)))
+      // a stolen session must not become a way to guess the password: same per-account limit as login
+      await assertNotLocked(row.email);
+      if (!(await hasher.verify(row.password_hash, input.currentPassword))) {
+        await loginFailures.hit(row.email);
         throw errors.validation('body.currentPassword: is not your current password', [
           { path: 'body.currentPassword', message: 'is not your current password' },
         ]);
+      }
       const passwordHash = await hasher.hash(input.newPassword);
       const { updated, ended } = await db.transaction(async (tx) => {
         const updated = await updateUser(tx, row.id, { passwordHash });
