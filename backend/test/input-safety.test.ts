@@ -118,4 +118,35 @@ describe.each(ENGINES)('hostile input on %s', (engine) => {
     expectProblem(await raw('POST', '/api/v1/agents', '{"name": "x", '), 400, /JSON/);
     expectProblem(await raw('POST', '/api/v1/agents', '{"__proto__": {"x": 1}}'), 400);
   });
+
+  it.each([
+    ['/api/v1/agents', ['\u0000']],
+    ['/api/v1/users', ['\u0000']],
+    ['/api/v1/auth/sessions', ['x', '00000000-0000-0000-0000-000000000000']],
+    ['/api/v1/api-tokens', ['9999999999999999999', '00000000-0000-0000-0000-000000000000']],
+    ['/api/v1/invitations', ['2026-11-30 01:00:00+xx', '00000000-0000-0000-0000-000000000000']],
+    ['/api/v1/audit-log', ['9223372036854775808']],
+  ])('refuses a forged cursor on %s %j with a 400 naming query.cursor', async (url, key) => {
+    const cursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+    const r = await raw('GET', `${url}?cursor=${cursor}`);
+    expectProblem(r, 400, /cursor/);
+    expect(r.json().errors[0].path).toBe('query.cursor');
+  });
+
+  it('answers a plain GET of the agent link, token and all, with a 426', async () => {
+    const created = await raw('POST', '/api/v1/agents', '{"name":"plain-get","type":"ping"}');
+    const r = await raw('GET', '/api/v1/agents/link', undefined, { authorization: `Bearer ${created.json().token}` });
+    expectProblem(r, 426, /WebSocket/);
+  });
+
+  it('keeps a refused request in the audit log even when its id holds NUL', async () => {
+    const viewer = await signup(t.app, 'nul-viewer', 'viewer');
+    const r = await raw('DELETE', '/api/v1/users/%00', undefined, viewer.headers);
+    expectProblem(r, 403);
+    const { rows } = await t.db.query<{ target_id: string }>(
+      "SELECT target_id FROM audit_log WHERE action = 'user.delete' AND actor_id = $1",
+      [viewer.user.id],
+    );
+    expect(rows.map((row) => row.target_id)).toEqual(['\uFFFD']);
+  });
 });

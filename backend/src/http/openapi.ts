@@ -460,6 +460,7 @@ export function buildOpenApi() {
           responses: {
             '101': { description: 'switching protocols' },
             '401': problem('missing or unknown agent token'),
+            '426': problem('a plain HTTP request: this endpoint speaks WebSocket only'),
           },
         },
       },

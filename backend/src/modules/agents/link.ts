@@ -79,73 +79,86 @@ export async function agentLink(
     request.linkAgent = row;
   }
 
-  app.get(AGENT_LINK_PATH, { websocket: true, onRequest: authenticateAgent }, (socket, request) => {
-    const agent = request.linkAgent!;
-    const link: Link = { id: randomUUID(), agentId: agent.id, managed: agent.managed, socket };
-    const log = app.log.child({ agent: agent.name, link: link.id });
-    links.get(agent.id)?.socket.close(4000, 'replaced by a newer connection');
-    links.set(agent.id, link);
-    countChanged();
-
-    let registered = false;
-    const registerTimer = setTimeout(() => !registered && socket.close(1008, 'register expected'), REGISTER_TIMEOUT_MS);
-    let alive = true;
-    socket.on('pong', () => (alive = true));
-    const heartbeat = setInterval(() => {
-      if (!alive) return socket.terminate();
-      alive = false;
-      socket.ping();
-    }, HEARTBEAT_MS);
-
-    // Messages are handled one at a time, in order, so acks follow the batches' order.
-    let queue = Promise.resolve();
-    socket.on('message', (data) => {
-      queue = queue.then(() => handle(String(data))).catch((err) => log.error({ err }, 'agent message failed'));
-    });
-
-    async function handle(raw: string) {
-      let parsed;
-      try {
-        parsed = AgentToBackend.safeParse(JSON.parse(raw));
-      } catch {
-        return send(socket, { type: 'error', message: 'malformed JSON' });
-      }
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        return send(socket, { type: 'error', message: `invalid message: ${issue.path.join('.')}: ${issue.message}` });
-      }
-      const message = parsed.data;
-      if (message.type === 'register') {
-        registered = true;
-        clearTimeout(registerTimer);
-        const row = await repo.markLinked(db, agent.id, link.id);
-        if (!row) return socket.close(1008, 'agent deleted');
-        log.info({ hostname: message.hostname, version: message.agentVersion }, 'agent linked');
-        send(socket, { type: 'config', config: agents.configFor(row) });
-        send(socket, { type: 'command', command: row.desired_state === 'running' ? 'start' : 'stop' });
-        await agents.publishStatus(row);
-        return;
-      }
-      if (!registered) return socket.close(1008, 'register expected');
-      if (message.type === 'results') {
-        const inserted = await ingest({ id: agent.id, name: agent.name }, scrubText(message.results));
-        send(socket, { type: 'ack', batchId: message.batchId, inserted });
-        return;
-      }
-      const status = message.state === 'running' ? 'online' : 'stopped';
-      await agents.publishStatus(await repo.setLinkStatus(db, agent.id, link.id, status));
-    }
-
-    socket.on('close', () => {
-      clearTimeout(registerTimer);
-      clearInterval(heartbeat);
-      if (links.get(agent.id) === link) links.delete(agent.id);
+  app.route({
+    method: 'GET',
+    url: AGENT_LINK_PATH,
+    // a HEAD cannot be upgraded: it falls through to the 404 handler instead of an empty answer
+    exposeHeadRoute: false,
+    onRequest: authenticateAgent,
+    handler: async () => {
+      throw errors.upgradeRequired("this is the agents' WebSocket link: nop-agent connects here (Upgrade: websocket)");
+    },
+    wsHandler: (socket, request) => {
+      const agent = request.linkAgent!;
+      const link: Link = { id: randomUUID(), agentId: agent.id, managed: agent.managed, socket };
+      const log = app.log.child({ agent: agent.name, link: link.id });
+      links.get(agent.id)?.socket.close(4000, 'replaced by a newer connection');
+      links.set(agent.id, link);
       countChanged();
-      queue
-        .then(() => repo.markUnlinked(db, agent.id, link.id))
-        .then((row) => agents.publishStatus(row))
-        .catch((err) => log.warn({ err }, 'marking agent offline failed'));
-      log.info('agent link closed');
-    });
+
+      let registered = false;
+      const registerTimer = setTimeout(
+        () => !registered && socket.close(1008, 'register expected'),
+        REGISTER_TIMEOUT_MS,
+      );
+      let alive = true;
+      socket.on('pong', () => (alive = true));
+      const heartbeat = setInterval(() => {
+        if (!alive) return socket.terminate();
+        alive = false;
+        socket.ping();
+      }, HEARTBEAT_MS);
+
+      // Messages are handled one at a time, in order, so acks follow the batches' order.
+      let queue = Promise.resolve();
+      socket.on('message', (data) => {
+        queue = queue.then(() => handle(String(data))).catch((err) => log.error({ err }, 'agent message failed'));
+      });
+
+      async function handle(raw: string) {
+        let parsed;
+        try {
+          parsed = AgentToBackend.safeParse(JSON.parse(raw));
+        } catch {
+          return send(socket, { type: 'error', message: 'malformed JSON' });
+        }
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          return send(socket, { type: 'error', message: `invalid message: ${issue.path.join('.')}: ${issue.message}` });
+        }
+        const message = parsed.data;
+        if (message.type === 'register') {
+          registered = true;
+          clearTimeout(registerTimer);
+          const row = await repo.markLinked(db, agent.id, link.id);
+          if (!row) return socket.close(1008, 'agent deleted');
+          log.info({ hostname: message.hostname, version: message.agentVersion }, 'agent linked');
+          send(socket, { type: 'config', config: agents.configFor(row) });
+          send(socket, { type: 'command', command: row.desired_state === 'running' ? 'start' : 'stop' });
+          await agents.publishStatus(row);
+          return;
+        }
+        if (!registered) return socket.close(1008, 'register expected');
+        if (message.type === 'results') {
+          const inserted = await ingest({ id: agent.id, name: agent.name }, scrubText(message.results));
+          send(socket, { type: 'ack', batchId: message.batchId, inserted });
+          return;
+        }
+        const status = message.state === 'running' ? 'online' : 'stopped';
+        await agents.publishStatus(await repo.setLinkStatus(db, agent.id, link.id, status));
+      }
+
+      socket.on('close', () => {
+        clearTimeout(registerTimer);
+        clearInterval(heartbeat);
+        if (links.get(agent.id) === link) links.delete(agent.id);
+        countChanged();
+        queue
+          .then(() => repo.markUnlinked(db, agent.id, link.id))
+          .then((row) => agents.publishStatus(row))
+          .catch((err) => log.warn({ err }, 'marking agent offline failed'));
+        log.info('agent link closed');
+      });
+    },
   });
 }

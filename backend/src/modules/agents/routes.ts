@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AgentActionBody, CreateAgentBody, PatchAgentBody } from '@nop/protocol';
 import { z } from 'zod';
 import { parseOr400 } from '../../http/errors.ts';
-import { decodeCursor, pageParams, toPage } from '../../http/paging.ts';
+import { decodeCursor, pageParams, TextCursor, toPage } from '../../http/paging.ts';
 import { toAgent } from './repo.ts';
 import type { AgentService } from './service.ts';
 
@@ -18,7 +18,7 @@ export async function agentRoutes(app: FastifyInstance, opts: { agents: AgentSer
   const PageQuery = z.strictObject(pageParams);
   app.get('/api/v1/agents', async (request) => {
     const q = parseOr400(PageQuery, request.query, 'query');
-    const after = decodeCursor(q.cursor, z.tuple([z.string().max(100)]));
+    const after = decodeCursor(q.cursor, TextCursor);
     return toPage(await agents.list(q.limit, after?.[0]), q.limit, (row) => [row.name], toAgent);
   });
 

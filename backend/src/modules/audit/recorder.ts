@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../db/db.ts';
+import { scrubText } from '../../lib/scrub-text.ts';
 import { insertAudit, type AuditRecord } from './repo.ts';
 
 /** What a handler adds to its route's audit entry (the route's policy names the action). */
@@ -58,7 +59,8 @@ export const auditRecorder = fp<{ db: Db }>(async (app: FastifyInstance, { db })
       details: { ...(principal?.tokenId ? { apiToken: principal.tokenId } : {}), ...note.details },
     };
     try {
-      await insertAudit(db, record);
+      // an id the route refused before the input guard ran may hold NUL: kept, made storable
+      await insertAudit(db, scrubText(record));
     } catch (error) {
       request.log.error({ err: { message: (error as Error).message }, action: spec.action }, 'audit entry not written');
     }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
 import { parseOr400 } from '../../http/errors.ts';
 import { Instant } from '../../http/instant.ts';
-import { decodeCursor, pageParams, toPage } from '../../http/paging.ts';
+import { decodeCursor, pageParams, SerialCursor, toPage } from '../../http/paging.ts';
 import { listAudit, toAuditEntry } from './repo.ts';
 
 export const AuditQuery = z.strictObject({
@@ -23,7 +23,7 @@ export const AuditQuery = z.strictObject({
 export async function auditRoutes(app: FastifyInstance, opts: { db: Db }) {
   app.get('/api/v1/audit-log', async (request) => {
     const q = parseOr400(AuditQuery, request.query, 'query');
-    const after = decodeCursor(q.cursor, z.tuple([z.string().regex(/^\d{1,19}$/)]));
+    const after = decodeCursor(q.cursor, SerialCursor);
     const rows = await listAudit(
       opts.db,
       { actorId: q.actor, action: q.action, targetId: q.target, from: q.from, to: q.to },

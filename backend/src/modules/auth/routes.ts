@@ -3,7 +3,7 @@ import { ChangePasswordBody, LoginBody, SignupBody, UpdateMeBody, type Session }
 import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
 import { errors, parseOr400 } from '../../http/errors.ts';
-import { decodeCursor, pageParams, toPage } from '../../http/paging.ts';
+import { decodeCursor, pageParams, TimeIdCursor, toPage } from '../../http/paging.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { AuthService, ClientInfo } from './service.ts';
 import { listSessions, revokeSession, type SessionRow } from './sessions-repo.ts';
@@ -14,7 +14,6 @@ export const clientOf = (request: FastifyRequest): ClientInfo => ({
 });
 
 const PageQuery = z.strictObject(pageParams);
-const SessionCursor = z.tuple([z.string().max(64), z.uuid()]);
 const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
 const toSession = (row: SessionRow, currentId: string | undefined): Session => ({
@@ -80,7 +79,7 @@ export async function authRoutes(
   app.get('/api/v1/auth/sessions', async (request) => {
     const q = parseOr400(PageQuery, request.query, 'query');
     const principal = request.principal!;
-    const rows = await listSessions(db, principal.userId, q.limit, decodeCursor(q.cursor, SessionCursor));
+    const rows = await listSessions(db, principal.userId, q.limit, decodeCursor(q.cursor, TimeIdCursor));
     return toPage(
       rows,
       q.limit,

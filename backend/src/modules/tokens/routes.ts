@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiTokenBody } from '@nop/protocol';
 import { z } from 'zod';
 import { parseOr400 } from '../../http/errors.ts';
-import { decodeCursor, pageParams, toPage } from '../../http/paging.ts';
+import { decodeCursor, pageParams, TimeIdCursor, toPage } from '../../http/paging.ts';
 import { toApiToken } from './repo.ts';
 import type { ApiTokenService } from './service.ts';
 
@@ -14,7 +14,7 @@ export async function apiTokenRoutes(app: FastifyInstance, opts: { tokens: ApiTo
 
   app.get('/api/v1/api-tokens', async (request) => {
     const q = parseOr400(PageQuery, request.query, 'query');
-    const after = decodeCursor(q.cursor, z.tuple([z.string().max(64), z.uuid()]));
+    const after = decodeCursor(q.cursor, TimeIdCursor);
     const rows = await tokens.list(request.principal!, q.limit, after);
     return toPage(rows, q.limit, (row) => [row.sort_key, row.id], toApiToken);
   });

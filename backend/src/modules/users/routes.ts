@@ -9,7 +9,7 @@ import {
 } from '@nop/protocol';
 import { z } from 'zod';
 import { parseOr400 } from '../../http/errors.ts';
-import { decodeCursor, pageParams, toPage } from '../../http/paging.ts';
+import { decodeCursor, pageParams, TextCursor, TimeIdCursor, toPage } from '../../http/paging.ts';
 import { clientOf } from '../auth/routes.ts';
 import { toInvitation } from './invitations-repo.ts';
 import { listUsers, toUser } from './repo.ts';
@@ -34,7 +34,7 @@ export async function userRoutes(
 
   app.get('/api/v1/users', async (request) => {
     const q = parseOr400(PageQuery, request.query, 'query');
-    const after = decodeCursor(q.cursor, z.tuple([z.string().max(254)]));
+    const after = decodeCursor(q.cursor, TextCursor);
     return toPage(await listUsers(opts.db, q.limit, after?.[0]), q.limit, (row) => [row.email], toUser);
   });
 
@@ -72,7 +72,7 @@ export async function userRoutes(
 
   app.get('/api/v1/invitations', async (request) => {
     const q = parseOr400(InvitationQuery, request.query, 'query');
-    const after = decodeCursor(q.cursor, z.tuple([z.string().max(64), z.uuid()]));
+    const after = decodeCursor(q.cursor, TimeIdCursor);
     const rows = await users.listInvitations(q.limit, after, q.status);
     return toPage(rows, q.limit, (row) => [row.sort_key, row.id], toInvitation);
   });
