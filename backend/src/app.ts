@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -80,6 +81,9 @@ export type App = FastifyInstance & { services: Services };
 
 const LOGIN_WINDOW_MS = 15 * 60_000;
 
+/** One core short of all (at most 4): hashing can never take the core the event loop runs on. */
+export const defaultHashConcurrency = () => Math.min(4, Math.max(1, availableParallelism() - 1));
+
 /** The composition root: wires plugins together and nothing else. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db, bus } = deps;
@@ -126,7 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         )
       : createMemoryRateCounter(windowMs);
 
-  const hasher = createPasswordHasher(config.NOP_HASH_CONCURRENCY ?? 2);
+  const hasher = createPasswordHasher(config.NOP_HASH_CONCURRENCY ?? defaultHashConcurrency());
   const authenticator = createAuthenticator({
     db,
     bus,
@@ -188,7 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const rate = config.NOP_AUTH_RATE_LIMIT;
   await app.register(healthRoutes, { db, registry: telemetry.registry, busEngine: bus.engine });
-  await app.register(authRoutes, { auth, authenticator, db, rateLimit: rate });
+  await app.register(authRoutes, { auth, authenticator, hasher, db, rateLimit: rate });
   await app.register(userRoutes, { users, db, publicUrl: config.NOP_PUBLIC_URL, rateLimit: rate });
   await app.register(apiTokenRoutes, { tokens, rateLimit: rate });
   await app.register(auditRoutes, { db });

@@ -43,8 +43,8 @@ const EnvSchema = z
     NOP_AUTH_RATE_LIMIT: int(1, 100_000).default(20),
     // failed logins one account may take in 15 minutes before it answers 429
     NOP_ACCOUNT_LOGIN_LIMIT: int(1, 10_000).default(10),
-    // password hashes computed at once (each ~20 ms of one core and 19 MiB)
-    NOP_HASH_CONCURRENCY: int(1, 64).default(2),
+    // password hashes computed at once (each ~20 ms of one core and 19 MiB); default: cores - 1, at most 4
+    NOP_HASH_CONCURRENCY: int(1, 64).optional(),
     NOP_MAX_AGENTS_PER_USER: int(1, 1_000_000).default(100),
     NOP_MAX_CHECKS_PER_AGENT: int(1, 10_000).default(1_000),
     // 0 = no cap (set by default behind a proxy, where every client shares the proxy's address)

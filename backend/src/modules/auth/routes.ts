@@ -5,6 +5,7 @@ import type { Db } from '../../db/db.ts';
 import { errors, parseOr400 } from '../../http/errors.ts';
 import { decodeCursor, pageParams, TimeIdCursor, toPage } from '../../http/paging.ts';
 import type { Authenticator } from './authenticator.ts';
+import type { PasswordHasher } from './passwords.ts';
 import type { AuthService, ClientInfo } from './service.ts';
 import { listSessions, revokeSession, type SessionRow } from './sessions-repo.ts';
 
@@ -29,7 +30,7 @@ const toSession = (row: SessionRow, currentId: string | undefined): Session => (
 /** Sign-up, sign-in and out, the signed-in user's profile, password and sessions. */
 export async function authRoutes(
   app: FastifyInstance,
-  opts: { auth: AuthService; authenticator: Authenticator; db: Db; rateLimit: number },
+  opts: { auth: AuthService; authenticator: Authenticator; hasher: PasswordHasher; db: Db; rateLimit: number },
 ) {
   const { auth, db } = opts;
   // Per client address: slows password guessing and sign-up floods (per account: see the service).
@@ -37,7 +38,11 @@ export async function authRoutes(
 
   app.get('/api/v1/auth/options', async () => auth.options());
 
-  app.post('/api/v1/auth/signup', { config: limited }, async (request, reply) => {
+  // A full hashing queue refuses before the body is even parsed: a login flood then costs little more
+  // than any other flood of requests.
+  const hashing = { config: limited, onRequest: async () => opts.hasher.assertCapacity() };
+
+  app.post('/api/v1/auth/signup', hashing, async (request, reply) => {
     const body = parseOr400(SignupBody, request.body, 'body');
     const session = await auth.signup(body, clientOf(request));
     request.audit.actor = { id: session.user.id, name: session.user.name };
@@ -47,7 +52,7 @@ export async function authRoutes(
     return session;
   });
 
-  app.post('/api/v1/auth/login', { config: limited }, async (request) => {
+  app.post('/api/v1/auth/login', hashing, async (request) => {
     const body = parseOr400(LoginBody, request.body, 'body');
     request.audit.target = { name: body.email.slice(0, 254) };
     const { row, session } = await auth.login(body, clientOf(request));
@@ -70,7 +75,7 @@ export async function authRoutes(
     return auth.rename(request.principal!, body.name);
   });
 
-  app.post('/api/v1/auth/password', { config: limited }, async (request) => {
+  app.post('/api/v1/auth/password', hashing, async (request) => {
     const body = parseOr400(ChangePasswordBody, request.body, 'body');
     request.audit.target = { id: request.principal!.userId };
     return auth.changePassword(request.principal!, body, clientOf(request));
