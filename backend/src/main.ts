@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.ts';
+import { LOG_SETTINGS } from './http/log-redaction.ts';
 import { startPlatform } from './platform.ts';
 
 // Entry point: parse config, start, print where to go, stop everything on Ctrl-C / SIGTERM.
@@ -20,18 +21,7 @@ try {
   throw error;
 }
 
-// Belt and braces: nothing should log these, and if something does, pino blanks them.
-const logger = pino({
-  level: config.LOG_LEVEL,
-  redact: [
-    'req.headers.authorization',
-    'req.headers.cookie',
-    'req.headers["sec-websocket-protocol"]',
-    '*.password',
-    '*.token',
-    '*.headers.authorization',
-  ],
-});
+const logger = pino({ level: config.LOG_LEVEL, ...LOG_SETTINGS });
 const platform = await startPlatform(config, logger).catch((error: Error) => {
   logger.fatal({ err: error }, 'start failed');
   console.error(`nop: could not start: ${error.message}`);

@@ -19,6 +19,9 @@ import { createJwtService } from '../src/modules/auth/jwt.ts';
 import type { UserRow } from '../src/modules/users/repo.ts';
 import { createSecretCipher } from '../src/secrets/cipher.ts';
 import { signup, TEST_PASSWORD, TEST_SECRET } from './helpers/app.ts';
+import { logFile } from './helpers/test-logs.ts';
+import { LOG_SETTINGS } from '../src/http/log-redaction.ts';
+import pino from 'pino';
 import { ENGINES, openTestDb, type Engine } from './helpers/databases.ts';
 import {
   describeRequest,
@@ -55,38 +58,31 @@ interface LogEntry {
   error?: string;
 }
 
-function errorFields(value: unknown): unknown {
-  if (value instanceof Error)
-    return { type: value.name, message: value.message, code: (value as { code?: unknown }).code };
-  return value;
-}
+const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
+/**
+ * The app's pino logger at debug level: every line goes to the run's log folder (scanned for
+ * secrets at the end, like every test app's), and warnings and errors also into `sink`, where the
+ * fuzz reads the cause of a failure.
+ */
 function captureLogger(sink: LogEntry[]): FastifyBaseLogger {
-  const noop = () => {};
-  const at =
-    (level: string) =>
-    (first?: unknown, second?: unknown): void => {
-      const [object, message] = typeof first === 'string' ? [undefined, first] : [first, second];
-      const fields = object === undefined ? '' : JSON.stringify(object, (_k, v) => errorFields(v));
-      const err = (object as { err?: { message?: unknown } } | undefined)?.err ?? object;
+  const capture = {
+    write(line: string) {
+      const { level, msg, err, time: _t, pid: _p, hostname: _h, ...fields } = JSON.parse(line);
       sink.push({
-        level,
-        message: `${typeof message === 'string' ? message : ''} ${fields}`.trim().slice(0, 2000),
-        error: typeof (err as { message?: unknown })?.message === 'string' ? (err as Error).message : undefined,
+        level: LEVELS[level] ?? String(level),
+        message: `${typeof msg === 'string' ? msg : ''} ${JSON.stringify({ err, ...fields })}`.trim().slice(0, 2000),
+        error: typeof err?.message === 'string' ? err.message : undefined,
       });
-    };
-  const make = (): unknown => ({
-    level: 'warn',
-    fatal: at('fatal'),
-    error: at('error'),
-    warn: at('warn'),
-    info: noop,
-    debug: noop,
-    trace: noop,
-    silent: noop,
-    child: () => make(),
-  });
-  return make() as FastifyBaseLogger;
+    },
+  };
+  return pino(
+    { level: 'debug', ...LOG_SETTINGS },
+    pino.multistream([
+      { level: 'debug', stream: pino.destination({ dest: logFile('app-fuzz'), sync: true }) },
+      { level: 'warn', stream: capture },
+    ]),
+  ) as FastifyBaseLogger;
 }
 
 async function openApp(engine: Engine, logs: LogEntry[]) {

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { LOG_SETTINGS } from '../../src/http/log-redaction.ts';
 
 /**
  * Every log the suite makes is written under one folder (NOP_TEST_LOG_DIR, set for the run by
@@ -18,7 +19,7 @@ export function logFile(kind: string): string {
 
 /** A pino logger at debug level writing to its own file: what a test app logs, kept for the scan. */
 export function testLogger(kind: string) {
-  return pino({ level: 'debug' }, pino.destination({ dest: logFile(kind), sync: true }));
+  return pino({ level: 'debug', ...LOG_SETTINGS }, pino.destination({ dest: logFile(kind), sync: true }));
 }
 
 /** Appends a child process's output to a log file as it comes. */
