@@ -17,6 +17,11 @@ describe('sign-out notices', () => {
 
   it('explains a stream closed for a revoked or expired session', () => {
     expect(noticeForStreamClose('session revoked')).toMatch(/session was ended/);
+    expect(noticeForStreamClose('account disabled')).toBe(
+      'You were signed out: your account was disabled. Ask an admin.',
+    );
+    expect(noticeForStreamClose('password changed')).toMatch(/password was changed/);
+    expect(noticeForStreamClose('something new')).toMatch(/session was ended/);
     expect(noticeForStreamClose('token expired')).toBe(EXPIRED_NOTICE);
     expect(noticeForStreamClose('')).toMatch(/signed out/);
   });
