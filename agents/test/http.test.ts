@@ -12,13 +12,19 @@ const BODY = 'hello from the test server\n';
 const DELAY_MS = 200;
 const BIG = Buffer.alloc(1024 * 1024, 'x');
 const JSON_BODY = { status: 'up', version: '1.2.3', data: { items: [{ id: 7, name: 'a.b' }], count: 1 }, ok: true };
-const seen: { method?: string; body: string; header?: string; url?: string }[] = [];
+const seen: { method?: string; body: string; header?: string; url?: string; authorization?: string }[] = [];
 
 function handler(req: IncomingMessage, res: ServerResponse) {
   let body = '';
   req.on('data', (c: Buffer) => (body += c));
   req.on('end', () => {
-    seen.push({ method: req.method, body, header: req.headers['x-probe'] as string | undefined, url: req.url });
+    seen.push({
+      method: req.method,
+      body,
+      header: req.headers['x-probe'] as string | undefined,
+      url: req.url,
+      authorization: req.headers.authorization,
+    });
     const url = req.url ?? '/';
     const chain = /^\/chain\/(\d+)$/.exec(url);
     if (chain) {
@@ -298,6 +304,17 @@ describe('http prober', () => {
     expect(seen[0]).toMatchObject({ method: 'POST', body: 'payload', header: 'yes' });
     const head = await http('head', '/ok', { method: 'HEAD' });
     expect(head).toMatchObject({ success: true, metrics: { status_code: 200, response_bytes: 0 } });
+  });
+
+  it('sends basicAuth as an Authorization header, unless the headers carry one of their own', async () => {
+    seen.length = 0;
+    await http('basic', '/ok', { basicAuth: { username: 'svc', password: 'pa:ss wörd' } });
+    expect(seen[0]!.authorization).toBe(`Basic ${Buffer.from('svc:pa:ss wörd').toString('base64')}`);
+    await http('both', '/ok', {
+      basicAuth: { username: 'svc', password: 'x' },
+      headers: { Authorization: 'Bearer t' },
+    });
+    expect(seen[1]!.authorization).toBe('Bearer t');
   });
 
   it('times the name lookup when the target is a host name; ipVersion picks the family', async () => {
