@@ -10,8 +10,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** who is asking, on every route that needs a user */
     principal?: Principal;
-    /** the credential the principal came with (the stream re-checks it while the socket lives) */
-    bearer?: string;
     policy?: RoutePolicy;
   }
 }
@@ -39,7 +37,6 @@ export function bearerToken(request: FastifyRequest): string | undefined {
  */
 export const authGuard = fp<{ authenticator: Authenticator }>(async (app: FastifyInstance, { authenticator }) => {
   app.decorateRequest('principal', undefined);
-  app.decorateRequest('bearer', undefined);
   app.decorateRequest('policy', undefined);
   app.addHook('onRequest', async (request) => {
     if (request.is404) return;
@@ -52,7 +49,6 @@ export const authGuard = fp<{ authenticator: Authenticator }>(async (app: Fastif
     if (!token) throw errors.unauthenticated();
     try {
       request.principal = await authenticator.authenticate(token, request.ip);
-      request.bearer = token;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw errors.unauthenticated(error.message);
       throw error;

@@ -45,6 +45,7 @@ export const errors = {
   quotaExceeded: (detail: string) => new ApiError(409, 'quota-exceeded', 'Quota exceeded', detail),
   gone: (detail: string) => new ApiError(410, 'gone', 'Gone', detail),
   payloadTooLarge: (detail: string) => new ApiError(413, 'payload-too-large', 'Payload too large', detail),
+  requestTimeout: (detail: string) => new ApiError(408, 'request-timeout', 'Request timeout', detail),
   uriTooLong: (detail: string) => new ApiError(414, 'uri-too-long', 'URI too long', detail),
   unsupportedMediaType: (detail: string) =>
     new ApiError(415, 'unsupported-media-type', 'Unsupported media type', detail),
@@ -59,6 +60,7 @@ export const errors = {
       undefined,
       retryAfterSeconds === undefined ? undefined : retryAfter(retryAfterSeconds),
     ),
+  headersTooLarge: (detail: string) => new ApiError(431, 'headers-too-large', 'Request headers too large', detail),
   unavailable: (detail: string, retryAfterSeconds?: number) =>
     new ApiError(
       503,
@@ -89,17 +91,19 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where
 /** The path of a request without its query, cut short: it is echoed in `instance`. */
 const instanceOf = (request: FastifyRequest) => (request.url.split('?')[0] ?? '/').slice(0, 256);
 
+/** The RFC 9457 body of an error. */
+export const problemBody = (error: ApiError, instance?: string) => ({
+  type: `https://nop.dev/problems/${error.code}`,
+  title: error.title,
+  status: error.status,
+  detail: error.message,
+  ...(instance !== undefined ? { instance } : {}),
+  ...(error.errors ? { errors: error.errors } : {}),
+});
+
 function send(reply: FastifyReply, error: ApiError, instance: string) {
-  const body = {
-    type: `https://nop.dev/problems/${error.code}`,
-    title: error.title,
-    status: error.status,
-    detail: error.message,
-    instance,
-    ...(error.errors ? { errors: error.errors } : {}),
-  };
   if (error.headers) reply.headers(error.headers);
-  return reply.status(error.status).type('application/problem+json').send(body);
+  return reply.status(error.status).type('application/problem+json').send(problemBody(error, instance));
 }
 
 /** Maps Fastify's own errors to the catalogue; anything unexpected becomes a logged 500. */

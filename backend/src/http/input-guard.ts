@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { LONE_SURROGATE, NUL } from '../lib/scrub-text.ts';
 import { errors, fieldPath, type FieldError } from './errors.ts';
 
-// NUL cannot be stored in PostgreSQL text or jsonb, and a lone UTF-16 surrogate is not Unicode
-// (jsonb refuses its escape): both are refused at the door, naming the field, instead of failing
-// deep inside a statement as a 500.
-const NUL = '\u0000';
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** nesting deeper than this is not a request anyone means */
 const MAX_DEPTH = 64;
 
+// What PostgreSQL cannot store is refused at the door, naming the field, instead of failing deep
+// inside a statement as a 500.
 function problemOf(text: string): string | undefined {
   if (text.includes(NUL)) return 'must not contain NUL characters (\\u0000)';
   if (LONE_SURROGATE.test(text)) return 'must be valid Unicode (it holds a lone UTF-16 surrogate)';

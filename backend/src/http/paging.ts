@@ -18,6 +18,9 @@ export const pageParams = {
   cursor: z.string().max(512).optional(),
 };
 
+/** The query of a list with nothing but paging. */
+export const PageQuery = z.strictObject(pageParams);
+
 export const encodeCursor = (key: readonly (string | number)[]) =>
   Buffer.from(JSON.stringify(key)).toString('base64url');
 

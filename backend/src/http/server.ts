@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { errors, problemBody, type ApiError } from './errors.ts';
 
 export interface ServerLimits {
   /** a request whose headers and body have not all arrived by then is cut off (408) */
@@ -31,10 +32,13 @@ export function createLimitedServer(limits: ServerLimits) {
 }
 
 /** A whole HTTP response in problem+json, written on the raw socket (no request was parsed). */
-function rawProblem(status: number, code: string, title: string, detail: string, extraHeaders = '') {
-  const body = JSON.stringify({ type: `https://nop.dev/problems/${code}`, title, status, detail });
+function rawProblem(error: ApiError) {
+  const body = JSON.stringify(problemBody(error));
+  const headers = Object.entries(error.headers ?? {})
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   return (
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/problem+json\r\n${extraHeaders}` +
+    `HTTP/1.1 ${error.status} ${http.STATUS_CODES[error.status]}\r\ncontent-type: application/problem+json\r\n${headers}` +
     `connection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
   );
 }
@@ -47,11 +51,11 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex)
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const answer =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? rawProblem(408, 'request-timeout', 'Request timeout', 'the request did not arrive in time; send it faster')
+      ? errors.requestTimeout('the request did not arrive in time; send it faster')
       : error.code === 'HPE_HEADER_OVERFLOW'
-        ? rawProblem(431, 'headers-too-large', 'Request headers too large', 'the request headers are too large')
-        : rawProblem(400, 'bad-request', 'Bad request', 'the request is not valid HTTP');
-  if (socket.writable) socket.end(answer);
+        ? errors.headersTooLarge('the request headers are too large')
+        : errors.badRequest('the request is not valid HTTP');
+  if (socket.writable) socket.end(rawProblem(answer));
   socket.destroy();
 }
 
@@ -63,13 +67,7 @@ function capConnections(server: http.Server, max: number) {
     if (count > max) {
       // answered before reading the request: the client learns why instead of seeing a reset
       socket.end(
-        rawProblem(
-          429,
-          'rate-limited',
-          'Too many requests',
-          `this address already holds ${max} open connections; close some and retry`,
-          'retry-after: 1\r\n',
-        ),
+        rawProblem(errors.rateLimited(`this address already holds ${max} open connections; close some and retry`, 1)),
       );
       return;
     }

@@ -64,13 +64,3 @@ export const openChecks = (checks: CheckSpec[], cipher: SecretCipher): CheckSpec
 
 /** The checks as every API answer shows them. */
 export const maskChecks = (checks: CheckSpec[]): CheckSpec[] => checks.map(maskCheckSecrets);
-
-/** true when a stored check still holds a secret in clear (written before encryption existed). */
-export function hasClearSecrets(check: CheckSpec, cipher: SecretCipher): boolean {
-  let clear = false;
-  mapCheckSecrets(check, (value) => {
-    if (!cipher.isEncrypted(value)) clear = true;
-    return value;
-  });
-  return clear;
-}

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
-const PREFIX = 'nop:enc:v1:';
+/** How every encrypted value starts: what is stored without it is in clear. */
+export const ENCRYPTED_PREFIX = 'nop:enc:v1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 // binds every ciphertext to this use: a value encrypted for something else does not decrypt here
@@ -23,7 +24,7 @@ export interface SecretCipher {
 export function createSecretCipher(keyMaterial: string): SecretCipher {
   const key = Buffer.from(hkdfSync('sha256', keyMaterial, 'nop', 'nop secrets v1', 32));
   const keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
-  const isEncrypted = (value: string) => value.startsWith(PREFIX);
+  const isEncrypted = (value: string) => value.startsWith(ENCRYPTED_PREFIX);
 
   return {
     isEncrypted,
@@ -32,11 +33,11 @@ export function createSecretCipher(keyMaterial: string): SecretCipher {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(AAD);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return `${PREFIX}${keyId}:${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
+      return `${ENCRYPTED_PREFIX}${keyId}:${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
     },
     decrypt(stored) {
       if (!isEncrypted(stored)) throw new SecretDecryptError('not an encrypted value');
-      const [id, data] = stored.slice(PREFIX.length).split(':');
+      const [id, data] = stored.slice(ENCRYPTED_PREFIX.length).split(':');
       if (id !== keyId)
         throw new SecretDecryptError(
           `written with another key (id ${id}, this server's is ${keyId}): NOP_SECRET_KEY must be the same on every replica and across restarts`,

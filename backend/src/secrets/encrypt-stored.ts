@@ -1,8 +1,14 @@
 import { mapCheckSecrets, type AgentConfig } from '@nop/protocol';
 import type { Db } from '../db/db.ts';
 import { syncChecks } from '../modules/agents/repo.ts';
-import type { SecretCipher } from './cipher.ts';
+import { ENCRYPTED_PREFIX, type SecretCipher } from './cipher.ts';
 import { moveUrlCredentials } from './check-secrets.ts';
+
+const clear = `!(@ starts with "${ENCRYPTED_PREFIX}")`;
+/** An http check with a secret in clear (protocol/src/secrets.ts), or credentials in its target URL. */
+const NEEDS_SEALING =
+  `$.checks[*] ? (@.type == "http" && (exists(@.headers.* ? (${clear})) || exists(@.body ? (${clear})) || ` +
+  `exists(@.basicAuth.password ? (${clear})) || @.target like_regex "^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*@"))`;
 
 /**
  * Runs at every start, after the schema migrations: check secrets stored in clear (before NOP
@@ -10,7 +16,11 @@ import { moveUrlCredentials } from './check-secrets.ts';
  * Idempotent: a second run finds nothing to do. Returns how many agents it rewrote.
  */
 export async function encryptStoredSecrets(db: Db, cipher: SecretCipher): Promise<number> {
-  const { rows } = await db.query<{ id: string; config: AgentConfig }>('SELECT id, config FROM agents');
+  // the database picks the agents with work to do, so a start reads no configs when there is none
+  const { rows } = await db.query<{ id: string; config: AgentConfig }>(
+    'SELECT id, config FROM agents WHERE jsonb_path_exists(config, $1::jsonpath)',
+    [NEEDS_SEALING],
+  );
   let rewritten = 0;
   for (const row of rows) {
     const checks = row.config.checks ?? [];

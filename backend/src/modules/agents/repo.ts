@@ -1,5 +1,6 @@
 import type { Agent, AgentConfig, AgentStatus, AgentType, CheckSpec } from '@nop/protocol';
 import type { Queryable } from '../../db/db.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { maskChecks } from '../../secrets/check-secrets.ts';
 
 export interface AgentRow {
@@ -30,9 +31,6 @@ export const toAgent = (row: AgentRow): Agent => ({
   lastSeen: row.last_seen ? new Date(row.last_seen).toISOString() : null,
   createdAt: new Date(row.created_at).toISOString(),
 });
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string) => UUID_RE.test(id);
 
 /** Agents by name, a page at a time (limit + 1 rows: the extra one says another page exists). */
 export async function listAgents(db: Queryable, limit: number, afterName?: string): Promise<AgentRow[]> {

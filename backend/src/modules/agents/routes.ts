@@ -1,21 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AgentActionBody, CreateAgentBody, PatchAgentBody } from '@nop/protocol';
-import { z } from 'zod';
 import { parseOr400 } from '../../http/errors.ts';
-import { decodeCursor, pageParams, TextCursor, toPage } from '../../http/paging.ts';
+import { publicBaseUrl } from '../../http/public-url.ts';
+import { decodeCursor, PageQuery, TextCursor, toPage } from '../../http/paging.ts';
 import { toAgent } from './repo.ts';
 import type { AgentService } from './service.ts';
-
-/** Where a new agent should dial: NOP_PUBLIC_URL, else the address this request came in on. */
-function backendUrl(request: FastifyRequest, publicUrl?: string) {
-  return publicUrl ?? `${request.protocol}://${request.host}`;
-}
 
 export async function agentRoutes(app: FastifyInstance, opts: { agents: AgentService; publicUrl?: string }) {
   const { agents } = opts;
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
-  const PageQuery = z.strictObject(pageParams);
   app.get('/api/v1/agents', async (request) => {
     const q = parseOr400(PageQuery, request.query, 'query');
     const after = decodeCursor(q.cursor, TextCursor);
@@ -31,7 +25,7 @@ export async function agentRoutes(app: FastifyInstance, opts: { agents: AgentSer
     });
     request.audit.target = { id: row.id, name: row.name };
     request.audit.details = { type: row.type, checks: body.config.checks.length };
-    const url = backendUrl(request, opts.publicUrl);
+    const url = publicBaseUrl(request, opts.publicUrl);
     reply.status(201).header('location', `/api/v1/agents/${row.id}`);
     return {
       agent: toAgent(row),

@@ -2,9 +2,9 @@ import { lowerRole, type Role } from '@nop/protocol';
 import { CHANNELS, type Bus } from '../../bus/bus.ts';
 import type { Db } from '../../db/db.ts';
 import { hashOpaqueToken } from '../../lib/opaque-tokens.ts';
-import { findApiTokenWithUser, touchApiToken } from '../tokens/repo.ts';
+import { findApiTokenWithUser, liveApiTokenIds, touchApiToken } from '../tokens/repo.ts';
 import { InvalidTokenError, type JwtService } from './jwt.ts';
-import { findSessionWithUser, touchSession } from './sessions-repo.ts';
+import { findSessionWithUser, liveSessionVersions, touchSession } from './sessions-repo.ts';
 
 export const API_TOKEN_PREFIX = 'nop_pat_';
 
@@ -17,6 +17,8 @@ export interface Principal {
   /** what this credential may do: the user's role, lowered to the token's for an API token */
   role: Role;
   sessionId?: string;
+  /** sessions: the user's token version the JWT carries (a password or role change bumps it) */
+  tokenVersion?: number;
   tokenId?: string;
   /** epoch ms when the credential stops working by itself */
   expiresAt: number;
@@ -111,6 +113,7 @@ export function createAuthenticator(opts: {
           email: row.email,
           role: row.role,
           sessionId: row.id,
+          tokenVersion: row.token_version,
           expiresAt: new Date(row.expires_at).getTime(),
         },
         tokenVersion: row.token_version,
@@ -162,6 +165,23 @@ export function createAuthenticator(opts: {
   return {
     authenticate(token: string, ip?: string): Promise<Principal> {
       return token.startsWith(API_TOKEN_PREFIX) ? viaApiToken(token, ip) : viaSession(token);
+    },
+
+    /**
+     * Which of these principals still hold, in two queries whatever their number (one for sessions,
+     * one for API tokens): open streams re-check this way in case a revocation missed the bus.
+     */
+    async stillValid(principals: Principal[]): Promise<Set<Principal>> {
+      const sessionIds = principals.flatMap((p) => (p.sessionId ? [p.sessionId] : []));
+      const tokenIds = principals.flatMap((p) => (p.tokenId ? [p.tokenId] : []));
+      const [versions, tokens] = await Promise.all([
+        sessionIds.length ? liveSessionVersions(db, sessionIds) : new Map<string, number>(),
+        tokenIds.length ? liveApiTokenIds(db, tokenIds) : new Set<string>(),
+      ]);
+      const holds = (p: Principal) =>
+        p.expiresAt > now() &&
+        (p.sessionId ? versions.get(p.sessionId) === p.tokenVersion : !!p.tokenId && tokens.has(p.tokenId));
+      return new Set(principals.filter(holds));
     },
 
     /** Call after the database change is committed: this replica at once, the others over the bus. */

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ChangePasswordBody, LoginBody, SignupBody, UpdateMeBody, type Session } from '@nop/protocol';
-import { z } from 'zod';
 import type { Db } from '../../db/db.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { errors, parseOr400 } from '../../http/errors.ts';
-import { decodeCursor, pageParams, TimeIdCursor, toPage } from '../../http/paging.ts';
+import { decodeCursor, PageQuery, TimeIdCursor, toPage } from '../../http/paging.ts';
 import type { Authenticator } from './authenticator.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { AuthService, ClientInfo } from './service.ts';
@@ -14,7 +14,6 @@ export const clientOf = (request: FastifyRequest): ClientInfo => ({
   userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
 });
 
-const PageQuery = z.strictObject(pageParams);
 const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
 const toSession = (row: SessionRow, currentId: string | undefined): Session => ({
@@ -103,7 +102,7 @@ export async function authRoutes(
   app.delete('/api/v1/auth/sessions/:id', async (request, reply) => {
     const id = idOf(request);
     const principal = request.principal!;
-    const ended = z.uuid().safeParse(id).success && (await revokeSession(db, id, principal.userId));
+    const ended = isUuid(id) && (await revokeSession(db, id, principal.userId));
     if (!ended) throw errors.notFound(`you have no live session ${id.slice(0, 100)}`);
     await opts.authenticator.revoke({ sessions: [id], reason: 'session revoked' });
     return reply.status(204).send();

@@ -139,12 +139,12 @@ export function createAuthService(deps: {
         ]);
       }
       const passwordHash = await hasher.hash(input.newPassword);
-      const { updated, ended } = await db.transaction(async (tx) => {
-        const updated = await updateUser(tx, row.id, { passwordHash });
-        return { updated, ended: await revokeUserSessions(tx, row.id) };
+      const updated = await db.transaction(async (tx) => {
+        await revokeUserSessions(tx, row.id);
+        return updateUser(tx, row.id, { passwordHash });
       });
       if (!updated) throw errors.unauthenticated('the account of this token no longer exists');
-      await authenticator.revoke({ users: [row.id], sessions: ended, reason: 'password changed' });
+      await authenticator.revoke({ users: [row.id], reason: 'password changed' });
       return issue(updated, client);
     },
 

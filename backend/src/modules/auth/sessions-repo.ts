@@ -72,6 +72,16 @@ export async function revokeUserSessions(db: Queryable, userId: string, except?:
   return rows.map((r) => r.id);
 }
 
+/** Of these sessions, those still live (not revoked or expired, user enabled), with the user's token version. */
+export async function liveSessionVersions(db: Queryable, ids: string[]): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ id: string; token_version: number }>(
+    `SELECT s.id, u.token_version FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.id, row.token_version]));
+}
+
 /** Last use, written at most once a minute per session. */
 export async function touchSession(db: Queryable, id: string) {
   await db.query(

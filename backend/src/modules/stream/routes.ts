@@ -10,11 +10,6 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /** Open sockets re-check their credential this often, in case a revocation missed the bus. */
 const RECHECK_MS = 1000;
 
-interface Client {
-  principal: Principal;
-  bearer: string;
-}
-
 /**
  * GET /ws/stream: live results and agent status for signed-in users. The auth guard has already
  * checked the credential (Authorization header, or the `nop.jwt.<token>` subprotocol browsers use).
@@ -26,7 +21,7 @@ export async function streamRoutes(
   app: FastifyInstance,
   opts: { bus: Bus; authenticator: Authenticator; onClientCount?: (n: number) => void },
 ) {
-  const clients = new Map<WebSocket, Client>();
+  const clients = new Map<WebSocket, { principal: Principal }>();
   const broadcast = (message: StreamMessage) => {
     if (clients.size === 0) return;
     const frame = JSON.stringify(message);
@@ -44,13 +39,17 @@ export async function streamRoutes(
     for (const [socket, client] of clients)
       if (revokes(revocation, client.principal)) endSession(socket, revocation.reason ?? 'session revoked');
   });
-  // Sockets sharing one credential are checked once (answers are cached for a second anyway).
+  // One batch for every open socket (two queries, however many clients), in case a revocation
+  // missed the bus. A credential that cannot be checked counts as ended, as at the door.
   const recheck = setInterval(() => {
-    const byBearer = new Map<string, WebSocket[]>();
-    for (const [socket, client] of clients)
-      byBearer.set(client.bearer, [...(byBearer.get(client.bearer) ?? []), socket]);
-    for (const [bearer, sockets] of byBearer)
-      opts.authenticator.authenticate(bearer).catch(() => sockets.forEach((s) => endSession(s, 'session revoked')));
+    if (clients.size === 0) return;
+    const principals = [...new Set([...clients.values()].map((client) => client.principal))];
+    opts.authenticator
+      .stillValid(principals)
+      .catch(() => new Set<Principal>())
+      .then((valid) => {
+        for (const [socket, client] of clients) if (!valid.has(client.principal)) endSession(socket, 'session revoked');
+      });
   }, RECHECK_MS);
   recheck.unref();
 
@@ -77,7 +76,7 @@ export async function streamRoutes(
     },
     wsHandler: (socket, request) => {
       const principal = request.principal!;
-      clients.set(socket, { principal, bearer: request.bearer! });
+      clients.set(socket, { principal });
       opts.onClientCount?.(clients.size);
       // The session ends when the credential does: the client must come back with a fresh one.
       const expiry = setTimeout(

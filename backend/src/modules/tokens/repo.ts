@@ -91,6 +91,16 @@ export async function revokeApiToken(db: Queryable, id: string, userId: string):
   return rows[0];
 }
 
+/** Of these tokens, those that still work (not revoked or expired, owner enabled). */
+export async function liveApiTokenIds(db: Queryable, ids: string[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id
+     WHERE t.id = ANY($1::uuid[]) AND t.revoked_at IS NULL AND t.expires_at > now() AND u.disabled_at IS NULL`,
+    [ids],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Last use and address, written at most once a minute per token. */
 export async function touchApiToken(db: Queryable, id: string, ip: string | undefined) {
   await db.query(

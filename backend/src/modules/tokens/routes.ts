@@ -1,12 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiTokenBody } from '@nop/protocol';
-import { z } from 'zod';
 import { parseOr400 } from '../../http/errors.ts';
-import { decodeCursor, pageParams, TimeIdCursor, toPage } from '../../http/paging.ts';
+import { decodeCursor, PageQuery, TimeIdCursor, toPage } from '../../http/paging.ts';
 import { toApiToken } from './repo.ts';
 import type { ApiTokenService } from './service.ts';
-
-const PageQuery = z.strictObject(pageParams);
 
 /** Each user's own API tokens (session only: a token cannot mint or revoke tokens). */
 export async function apiTokenRoutes(app: FastifyInstance, opts: { tokens: ApiTokenService; rateLimit: number }) {

@@ -1,10 +1,10 @@
 import { roleAtLeast, type Role } from '@nop/protocol';
 import type { Db } from '../../db/db.ts';
 import { errors } from '../../http/errors.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { hashOpaqueToken, newOpaqueToken } from '../../lib/opaque-tokens.ts';
 import type { RateCounter } from '../../lib/rate-counter.ts';
 import { API_TOKEN_PREFIX, type Authenticator, type Principal } from '../auth/authenticator.ts';
-import { isUuid } from '../users/repo.ts';
 import * as repo from './repo.ts';
 
 export type ApiTokenService = ReturnType<typeof createApiTokenService>;

@@ -2,6 +2,7 @@ import type { Invitation, Role } from '@nop/protocol';
 import type { Queryable } from '../../db/db.ts';
 
 export interface InvitationRow {
+  sort_key: string;
   id: string;
   email: string;
   role: Role;
@@ -30,17 +31,22 @@ export const toInvitation = (row: InvitationRow): Invitation => ({
   createdBy: row.created_by ? { id: row.created_by, name: row.creator_name ?? '' } : null,
 });
 
-const SELECT = `SELECT i.*, u.name AS creator_name FROM invitations i LEFT JOIN users u ON u.id = i.created_by`;
+// with the creator's name, and the paging key (created_at as PostgreSQL prints it: exact to the µs)
+const COLUMNS = `i.*, u.name AS creator_name, i.created_at::text AS sort_key`;
+const SELECT = `SELECT ${COLUMNS} FROM invitations i LEFT JOIN users u ON u.id = i.created_by`;
 
 export async function insertInvitation(
   db: Queryable,
   invitation: { email: string; role: Role; hash: string; createdBy: string; expiresAt: Date },
 ): Promise<InvitationRow> {
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO invitations (email, role, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+  // one round trip: the new row with its creator's name
+  const { rows } = await db.query<InvitationRow>(
+    `WITH i AS (INSERT INTO invitations (email, role, token_hash, created_by, expires_at)
+                VALUES ($1, $2, $3, $4, $5) RETURNING *)
+     SELECT ${COLUMNS} FROM i LEFT JOIN users u ON u.id = i.created_by`,
     [invitation.email, invitation.role, invitation.hash, invitation.createdBy, invitation.expiresAt],
   );
-  return (await db.query<InvitationRow>(`${SELECT} WHERE i.id = $1`, [rows[0]!.id])).rows[0]!;
+  return rows[0]!;
 }
 
 export async function findInvitationByHash(db: Queryable, hash: string, lock = false) {
@@ -61,8 +67,8 @@ export async function listInvitations(
   after?: [string, string],
   status?: Invitation['status'],
 ) {
-  const { rows } = await db.query<InvitationRow & { sort_key: string }>(
-    `${SELECT.replace('SELECT i.*', 'SELECT i.*, i.created_at::text AS sort_key')}
+  const { rows } = await db.query<InvitationRow>(
+    `${SELECT}
      WHERE ($1::timestamptz IS NULL OR (i.created_at, i.id) < ($1::timestamptz, $2::uuid))
        AND ($4::text IS NULL OR ${STATUS_SQL} = $4)
      ORDER BY i.created_at DESC, i.id DESC LIMIT $3`,

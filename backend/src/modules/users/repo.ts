@@ -1,5 +1,6 @@
 import type { Role, User } from '@nop/protocol';
 import type { Queryable } from '../../db/db.ts';
+import { isUuid } from '../../lib/ids.ts';
 
 export interface UserRow {
   id: string;
@@ -20,9 +21,6 @@ export const toUser = (row: UserRow): User => ({
   disabled: row.disabled_at !== null,
   createdAt: new Date(row.created_at).toISOString(),
 });
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string) => UUID_RE.test(id);
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
   const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE email = $1', [email]);

@@ -9,20 +9,16 @@ import {
 } from '@nop/protocol';
 import { z } from 'zod';
 import { parseOr400 } from '../../http/errors.ts';
-import { decodeCursor, pageParams, TextCursor, TimeIdCursor, toPage } from '../../http/paging.ts';
+import { publicBaseUrl } from '../../http/public-url.ts';
+import { decodeCursor, PageQuery, pageParams, TextCursor, TimeIdCursor, toPage } from '../../http/paging.ts';
 import { clientOf } from '../auth/routes.ts';
 import { toInvitation } from './invitations-repo.ts';
 import { listUsers, toUser } from './repo.ts';
 import type { UserService } from './service.ts';
 import type { Db } from '../../db/db.ts';
 
-const PageQuery = z.strictObject(pageParams);
 const InvitationQuery = z.strictObject({ status: InvitationStatus.optional(), ...pageParams });
 const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
-
-/** Where invitation links point: NOP_PUBLIC_URL, else the address this request came in on. */
-const baseUrl = (request: FastifyRequest, publicUrl?: string) =>
-  (publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
 
 /** Admins manage users and invitations; invitees look at and accept theirs without an account. */
 export async function userRoutes(
@@ -84,7 +80,7 @@ export async function userRoutes(
     request.audit.details = { role: row.role, expiresAt: new Date(row.expires_at).toISOString() };
     reply.status(201);
     // the token rides in the fragment: browsers never send it to a server or write it to access logs
-    return { invitation: toInvitation(row), token, url: `${baseUrl(request, opts.publicUrl)}/invite#${token}` };
+    return { invitation: toInvitation(row), token, url: `${publicBaseUrl(request, opts.publicUrl)}/invite#${token}` };
   });
 
   app.delete('/api/v1/invitations/:id', async (request, reply) => {

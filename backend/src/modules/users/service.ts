@@ -1,6 +1,7 @@
 import type { Invitation, Role } from '@nop/protocol';
 import type { Db, Queryable } from '../../db/db.ts';
 import { errors } from '../../http/errors.ts';
+import { isUuid } from '../../lib/ids.ts';
 import { hashOpaqueToken, newOpaqueToken } from '../../lib/opaque-tokens.ts';
 import type { Authenticator, Principal } from '../auth/authenticator.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
@@ -13,7 +14,6 @@ import {
   findUserByEmail,
   findUserById,
   insertUser,
-  isUuid,
   lockUsers,
   updateUser,
   type UserRow,
@@ -68,7 +68,7 @@ export function createUserService(deps: {
     },
 
     async update(id: string, change: { name?: string; role?: Role; disabled?: boolean }) {
-      const { row, ended, rightsChanged } = await db.transaction(async (tx) => {
+      const { row, rightsChanged } = await db.transaction(async (tx) => {
         await lockUsers(tx);
         const current = await mustGet(tx, id);
         const losesAdmin = (change.role !== undefined && change.role !== 'admin') || change.disabled === true;
@@ -76,14 +76,12 @@ export function createUserService(deps: {
         const row = (await updateUser(tx, id, change))!;
         // a new role or a disabled account: the token version grew, every session ends
         const rightsChanged = row.token_version !== current.token_version;
-        return { row, rightsChanged, ended: rightsChanged ? await revokeUserSessions(tx, id) : [] };
+        if (rightsChanged) await revokeUserSessions(tx, id);
+        return { row, rightsChanged };
       });
+      // `users` reaches every credential of the user, on every replica
       if (rightsChanged)
-        await authenticator.revoke({
-          users: [id],
-          sessions: ended,
-          reason: change.disabled ? 'account disabled' : 'role changed',
-        });
+        await authenticator.revoke({ users: [id], reason: change.disabled ? 'account disabled' : 'role changed' });
       return row;
     },
 
