@@ -3,7 +3,7 @@ import { EmptyState } from './components/EmptyState.tsx';
 import { Link } from './components/Link.tsx';
 import { PageHeading } from './components/PageHeading.tsx';
 import { SignedInLayout } from './components/SignedInLayout.tsx';
-import { Spinner } from './components/ui/Spinner.tsx';
+import { Loading } from './components/ui/Loading.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { Invite } from './pages/Invite.tsx';
 import { Login } from './pages/Login.tsx';
@@ -43,7 +43,7 @@ export function App() {
   const signedIn = SIGNED_IN_PAGES[resolved.page]!;
   return (
     <SignedInLayout>
-      <Suspense fallback={<PageLoading />}>
+      <Suspense fallback={<Loading className="py-16">Loading…</Loading>}>
         {resolved.forbidden ? <AdminsOnly title={signedIn.title} /> : signedIn.page()}
       </Suspense>
     </SignedInLayout>
@@ -65,13 +65,5 @@ function AdminsOnly({ title }: { title: string }) {
         Your role does not include managing users or reading the audit log. Ask an admin if you need it.
       </EmptyState>
     </>
-  );
-}
-
-function PageLoading() {
-  return (
-    <div className="flex items-center justify-center gap-2 py-16 text-sm text-muted">
-      <Spinner className="size-4" /> Loading…
-    </div>
   );
 }

@@ -6,7 +6,7 @@ import { EmptyState } from './EmptyState.tsx';
 import { EyeIcon, PlusIcon } from './icons.tsx';
 import { Alert } from './ui/Alert.tsx';
 import { Button } from './ui/Button.tsx';
-import { Spinner } from './ui/Spinner.tsx';
+import { Loading } from './ui/Loading.tsx';
 
 interface Props {
   agents: Agent[] | undefined;
@@ -39,11 +39,7 @@ export function AgentsPanel({ agents, visible, query, loading, error, onNew, onR
 
   let body;
   if (loading) {
-    body = (
-      <div className="flex items-center justify-center gap-2 py-12 text-sm text-muted">
-        <Spinner className="size-4" /> Loading agents…
-      </div>
-    );
+    body = <Loading className="py-12">Loading agents…</Loading>;
   } else if (error && !agents) {
     body = (
       <div className="space-y-3 p-4">

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Link } from './Link.tsx';
 import { Logo } from './Logo.tsx';
 
 /** Centered card for the login and signup pages. */
@@ -27,5 +28,17 @@ export function AuthLayout({
         <p className="mt-5 text-center text-sm text-muted">{footer}</p>
       </div>
     </main>
+  );
+}
+
+/** The footer of the pages that make an account (sign-up, invitation) for someone who has one. */
+export function SignInInstead() {
+  return (
+    <>
+      Already have an account?{' '}
+      <Link href="/login" className="font-medium text-accent hover:underline">
+        Sign in
+      </Link>
+    </>
   );
 }

@@ -8,7 +8,7 @@ import { draftToSpec, emptyDraft, type CheckDraft } from '../lib/checkDraft.ts';
 import { issuesToFieldErrors } from '../lib/formErrors.ts';
 import { CheckDraftFields } from './CheckDraftFields.tsx';
 import { Alert } from './ui/Alert.tsx';
-import { Button } from './ui/Button.tsx';
+import { CreateFormActions } from './ui/CreateFormActions.tsx';
 import { Field } from './ui/Field.tsx';
 import { Input, Select } from './ui/Input.tsx';
 
@@ -94,14 +94,7 @@ export function NewAgentForm({ onCreated, onCancel }: { onCreated: (c: CreatedAg
         />
       </fieldset>
 
-      <div className="flex justify-end gap-2 pt-1">
-        <Button onClick={onCancel} disabled={create.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" busy={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create agent'}
-        </Button>
-      </div>
+      <CreateFormActions pending={create.isPending} onCancel={onCancel} label="Create agent" />
     </form>
   );
 }

@@ -1,4 +1,3 @@
-import type { Role } from '@nop/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createApiToken, listApiTokens, revokeApiToken } from '../api/apiTokens.ts';
 import { changePassword, listSessions, revokeOtherSessions, revokeSession, updateMe } from '../api/auth.ts';
@@ -6,6 +5,7 @@ import { credentials } from '../lib/session.ts';
 import { useAuth } from '../store/auth.ts';
 import { ME_KEY } from './useMe.ts';
 import { usePagedList } from './usePagedList.ts';
+import { useReloadingMutation } from './useReloadingMutation.ts';
 
 export const SESSIONS_KEY = ['sessions'] as const;
 export const API_TOKENS_KEY = ['api-tokens'] as const;
@@ -30,26 +30,17 @@ export function useRename() {
  * the switch ends, so the stream closing on the old token is not taken for a revocation.
  */
 export function useChangePassword() {
-  const qc = useQueryClient();
   const signIn = useAuth((s) => s.signIn);
-  return useMutation({
-    mutationFn: (body: { currentPassword: string; newPassword: string }) =>
-      credentials.during(async () => {
-        const session = await changePassword(body);
-        signIn(session.token, session.user);
-        return session;
-      }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: SESSIONS_KEY }),
-  });
+  return useReloadingMutation([SESSIONS_KEY], (body: { currentPassword: string; newPassword: string }) =>
+    credentials.during(async () => {
+      const session = await changePassword(body);
+      signIn(session.token, session.user);
+      return session;
+    }),
+  );
 }
 
-export function useRevokeSession() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => revokeSession(id),
-    onSuccess: () => qc.invalidateQueries({ queryKey: SESSIONS_KEY }),
-  });
-}
+export const useRevokeSession = () => useReloadingMutation([SESSIONS_KEY], revokeSession);
 
 /** "Sign out everywhere else": every session but this one, in one request. */
 export function useRevokeOtherSessions() {
@@ -60,18 +51,6 @@ export function useRevokeOtherSessions() {
   });
 }
 
-export function useCreateApiToken() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: { name: string; role: Role; expiresInDays: number }) => createApiToken(body),
-    onSuccess: () => qc.invalidateQueries({ queryKey: API_TOKENS_KEY }),
-  });
-}
+export const useCreateApiToken = () => useReloadingMutation([API_TOKENS_KEY], createApiToken);
 
-export function useRevokeApiToken() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => revokeApiToken(id),
-    onSuccess: () => qc.invalidateQueries({ queryKey: API_TOKENS_KEY }),
-  });
-}
+export const useRevokeApiToken = () => useReloadingMutation([API_TOKENS_KEY], revokeApiToken);

@@ -1,5 +1,4 @@
 import type { Role } from '@nop/protocol';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   createInvitation,
   createUser,
@@ -11,6 +10,7 @@ import {
   updateUser,
 } from '../api/users.ts';
 import { usePagedList } from './usePagedList.ts';
+import { useReloadingMutation } from './useReloadingMutation.ts';
 
 export const USERS_KEY = ['users'] as const;
 export const INVITATIONS_KEY = ['invitations'] as const;
@@ -18,26 +18,17 @@ export const INVITATIONS_KEY = ['invitations'] as const;
 export const useUserList = () => usePagedList(USERS_KEY, listUsers);
 export const useInvitationList = () => usePagedList(INVITATIONS_KEY, listInvitations);
 
-/** A mutation that reloads the lists it changes once it is done. */
-function useChanging<V, R>(keys: ReadonlyArray<readonly string[]>, fn: (vars: V) => Promise<R>) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: fn,
-    onSuccess: () => Promise.all(keys.map((queryKey) => qc.invalidateQueries({ queryKey }))),
-  });
-}
-
 export const useUpdateUser = () =>
-  useChanging([USERS_KEY], ({ id, change }: { id: string; change: { role?: Role; disabled?: boolean } }) =>
+  useReloadingMutation([USERS_KEY], ({ id, change }: { id: string; change: { role?: Role; disabled?: boolean } }) =>
     updateUser(id, change),
   );
 
-export const useDeleteUser = () => useChanging([USERS_KEY], (id: string) => deleteUser(id));
+export const useDeleteUser = () => useReloadingMutation([USERS_KEY], deleteUser);
 
-export const useSignOutUser = () => useChanging([], (id: string) => signOutUser(id));
+export const useSignOutUser = () => useReloadingMutation([], signOutUser);
 
-export const useCreateUser = () => useChanging([USERS_KEY], createUser);
+export const useCreateUser = () => useReloadingMutation([USERS_KEY], createUser);
 
-export const useCreateInvitation = () => useChanging([INVITATIONS_KEY], createInvitation);
+export const useCreateInvitation = () => useReloadingMutation([INVITATIONS_KEY], createInvitation);
 
-export const useRevokeInvitation = () => useChanging([INVITATIONS_KEY], (id: string) => revokeInvitation(id));
+export const useRevokeInvitation = () => useReloadingMutation([INVITATIONS_KEY], revokeInvitation);

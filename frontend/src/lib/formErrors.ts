@@ -1,3 +1,5 @@
+import { capitalize } from './text.ts';
+
 /**
  * Turns zod issues (client-side checks with the protocol's own schemas) into one message per
  * field, the same shape the server's problem+json `errors` become, so a form shows both alike.
@@ -12,8 +14,4 @@ export function issuesToFieldErrors(
     out[key] ??= capitalize(issue.message);
   }
   return out;
-}
-
-function capitalize(text: string): string {
-  return text ? text[0]!.toUpperCase() + text.slice(1) : text;
 }

@@ -1,4 +1,5 @@
 import { roleAtLeast, type Role } from '@nop/protocol';
+import { ROLES } from './roles.ts';
 
 /**
  * What the signed-in user may do, mirroring the backend's policy table (backend/src/http/policy.ts)
@@ -47,5 +48,5 @@ export function isAdmin(user: Actor | null | undefined): boolean {
 
 /** The roles an API token of this user may get: none above the user's own. */
 export function tokenRolesFor(role: Role): Role[] {
-  return (['admin', 'editor', 'viewer'] as const).filter((r) => roleAtLeast(role, r));
+  return ROLES.filter((r) => roleAtLeast(role, r));
 }

@@ -3,17 +3,18 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { acceptInvitation, inspectInvitation, type InvitationInfo } from '../api/auth.ts';
 import { ApiError, errorMessage } from '../api/problem.ts';
-import { AuthField } from '../components/AuthField.tsx';
-import { AuthLayout } from '../components/AuthLayout.tsx';
-import { Link } from '../components/Link.tsx';
+import { FormField } from '../components/FormField.tsx';
+import { AuthLayout, SignInInstead } from '../components/AuthLayout.tsx';
 import { RoleBadge } from '../components/RoleBadge.tsx';
 import { Alert } from '../components/ui/Alert.tsx';
 import { Button } from '../components/ui/Button.tsx';
-import { Spinner } from '../components/ui/Spinner.tsx';
+import { Loading } from '../components/ui/Loading.tsx';
+import { SubmitButton } from '../components/ui/SubmitButton.tsx';
 import { useAuthForm } from '../hooks/useAuthForm.ts';
 import { invitationTokenFromHash } from '../lib/invitation.ts';
 import { formatTimestamp } from '../lib/relativeTime.ts';
 import { ROLE_SUMMARY } from '../lib/roles.ts';
+import { capitalize } from '../lib/text.ts';
 import { navigate, useHash } from '../lib/router.ts';
 import { logOut } from '../lib/session.ts';
 import { useAuth } from '../store/auth.ts';
@@ -37,11 +38,7 @@ export function Invite() {
       </Alert>
     );
   } else if (info.isPending) {
-    body = (
-      <div className="flex items-center justify-center gap-2 py-6 text-sm text-muted">
-        <Spinner className="size-4" /> Checking the invitation…
-      </div>
-    );
+    body = <Loading className="py-6">Checking the invitation…</Loading>;
   } else if (info.error) {
     body = <Alert>{invitationProblem(info.error)}</Alert>;
   } else {
@@ -52,14 +49,7 @@ export function Invite() {
     <AuthLayout
       title="Accept your invitation"
       subtitle="Choose your name and a password to join this NOP server."
-      footer={
-        <>
-          Already have an account?{' '}
-          <Link href="/login" className="font-medium text-accent hover:underline">
-            Sign in
-          </Link>
-        </>
-      }
+      footer={<SignInInstead />}
     >
       {body}
     </AuthLayout>
@@ -73,12 +63,10 @@ function invitationProblem(error: unknown): string {
   // the server says which: "this invitation is expired: ask an admin for a new one"
   if (error instanceof ApiError && error.status === 410)
     return error.detail
-      ? `${sentence(error.detail)}.`
+      ? `${capitalize(error.detail.replace(/[.\s]+$/, ''))}.`
       : 'This invitation can no longer be used. Ask an admin for a new one.';
   return `Couldn't check the invitation: ${errorMessage(error)}`;
 }
-
-const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1).replace(/[.\s]+$/, '');
 
 function AcceptForm({ token, invitation }: { token: string; invitation: InvitationInfo }) {
   const signedInAs = useAuth((s) => (s.token ? s.user : null));
@@ -136,8 +124,8 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
       ) : (
         <form noValidate onSubmit={form.onSubmit} className="space-y-4">
           {form.formError && <Alert>{form.formError}</Alert>}
-          <AuthField form={form} name="name" label="Name" autoComplete="name" autoFocus />
-          <AuthField
+          <FormField form={form} name="name" label="Name" autoComplete="name" autoFocus />
+          <FormField
             form={form}
             name="password"
             label="Password"
@@ -145,10 +133,10 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
             autoComplete="new-password"
             hint="At least 8 characters."
           />
-          <AuthField form={form} name="confirm" label="Confirm password" type="password" autoComplete="new-password" />
-          <Button type="submit" variant="primary" busy={form.pending} className="w-full">
-            {form.pending ? 'Joining…' : 'Join'}
-          </Button>
+          <FormField form={form} name="confirm" label="Confirm password" type="password" autoComplete="new-password" />
+          <SubmitButton pending={form.pending} pendingLabel="Joining…" className="w-full">
+            Join
+          </SubmitButton>
         </form>
       )}
     </div>

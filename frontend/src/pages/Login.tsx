@@ -1,11 +1,11 @@
 import { LoginBody } from '@nop/protocol';
 import { useEffect, useState } from 'react';
 import { login } from '../api/auth.ts';
-import { AuthField } from '../components/AuthField.tsx';
+import { FormField } from '../components/FormField.tsx';
 import { AuthLayout } from '../components/AuthLayout.tsx';
 import { Link } from '../components/Link.tsx';
 import { Alert } from '../components/ui/Alert.tsx';
-import { Button } from '../components/ui/Button.tsx';
+import { SubmitButton } from '../components/ui/SubmitButton.tsx';
 import { useAuthForm } from '../hooks/useAuthForm.ts';
 import { useAuthOptions } from '../hooks/useAuthOptions.ts';
 import { useAuth } from '../store/auth.ts';
@@ -50,11 +50,11 @@ export function Login() {
       <form noValidate onSubmit={form.onSubmit} className="space-y-4">
         {notice && !form.formError && <Alert tone="info">{notice}</Alert>}
         {form.formError && <Alert>{form.formError}</Alert>}
-        <AuthField form={form} name="email" label="Email" type="email" autoComplete="email" autoFocus />
-        <AuthField form={form} name="password" label="Password" type="password" autoComplete="current-password" />
-        <Button type="submit" variant="primary" busy={form.pending} className="w-full">
-          {form.pending ? 'Signing in…' : 'Sign in'}
-        </Button>
+        <FormField form={form} name="email" label="Email" type="email" autoComplete="email" autoFocus />
+        <FormField form={form} name="password" label="Password" type="password" autoComplete="current-password" />
+        <SubmitButton pending={form.pending} pendingLabel="Signing in…" className="w-full">
+          Sign in
+        </SubmitButton>
       </form>
     </AuthLayout>
   );

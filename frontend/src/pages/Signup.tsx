@@ -1,10 +1,9 @@
 import { SignupBody } from '@nop/protocol';
 import { signup } from '../api/auth.ts';
-import { AuthField } from '../components/AuthField.tsx';
-import { AuthLayout } from '../components/AuthLayout.tsx';
-import { Link } from '../components/Link.tsx';
+import { FormField } from '../components/FormField.tsx';
+import { AuthLayout, SignInInstead } from '../components/AuthLayout.tsx';
 import { Alert } from '../components/ui/Alert.tsx';
-import { Button } from '../components/ui/Button.tsx';
+import { SubmitButton } from '../components/ui/SubmitButton.tsx';
 import { useAuthForm } from '../hooks/useAuthForm.ts';
 import { useAuthOptions } from '../hooks/useAuthOptions.ts';
 
@@ -30,18 +29,7 @@ export function Signup() {
       : 'Join this server. An admin decides what new accounts may do.';
 
   return (
-    <AuthLayout
-      title="Create your account"
-      subtitle={subtitle}
-      footer={
-        <>
-          Already have an account?{' '}
-          <Link href="/login" className="font-medium text-accent hover:underline">
-            Sign in
-          </Link>
-        </>
-      }
-    >
+    <AuthLayout title="Create your account" subtitle={subtitle} footer={<SignInInstead />}>
       {closed ? (
         <Alert tone="info">
           New accounts join by invitation. Ask an admin to invite you, then open the link you were sent.
@@ -49,9 +37,9 @@ export function Signup() {
       ) : (
         <form noValidate onSubmit={form.onSubmit} className="space-y-4">
           {form.formError && <Alert>{form.formError}</Alert>}
-          <AuthField form={form} name="name" label="Name" autoComplete="name" autoFocus />
-          <AuthField form={form} name="email" label="Email" type="email" autoComplete="email" />
-          <AuthField
+          <FormField form={form} name="name" label="Name" autoComplete="name" autoFocus />
+          <FormField form={form} name="email" label="Email" type="email" autoComplete="email" />
+          <FormField
             form={form}
             name="password"
             label="Password"
@@ -59,9 +47,9 @@ export function Signup() {
             autoComplete="new-password"
             hint="At least 8 characters."
           />
-          <Button type="submit" variant="primary" busy={form.pending} className="w-full">
-            {form.pending ? 'Creating account…' : 'Create account'}
-          </Button>
+          <SubmitButton pending={form.pending} pendingLabel="Creating account…" className="w-full">
+            Create account
+          </SubmitButton>
         </form>
       )}
     </AuthLayout>

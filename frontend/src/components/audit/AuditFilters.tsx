@@ -24,6 +24,19 @@ export function AuditFilters({ onApply }: { onApply: (query: AuditQuery) => void
     if (Object.keys(errors).length === 0) onApply(query);
   };
 
+  /** One end of the time window, in local time as typed. */
+  const timeField = (key: 'from' | 'to', label: string) => (
+    <Field label={label} htmlFor={`audit-${key}`} error={errors[key]}>
+      <Input
+        id={`audit-${key}`}
+        type="datetime-local"
+        value={fields[key]}
+        invalid={Boolean(errors[key])}
+        onChange={(e) => set(key)(e.target.value)}
+      />
+    </Field>
+  );
+
   const clear = () => {
     setFields(NO_FILTERS);
     setErrors({});
@@ -63,24 +76,8 @@ export function AuditFilters({ onApply }: { onApply: (query: AuditQuery) => void
           ))}
         </Select>
       </Field>
-      <Field label="From" htmlFor="audit-from" error={errors.from}>
-        <Input
-          id="audit-from"
-          type="datetime-local"
-          value={fields.from}
-          invalid={Boolean(errors.from)}
-          onChange={(e) => set('from')(e.target.value)}
-        />
-      </Field>
-      <Field label="To" htmlFor="audit-to" error={errors.to}>
-        <Input
-          id="audit-to"
-          type="datetime-local"
-          value={fields.to}
-          invalid={Boolean(errors.to)}
-          onChange={(e) => set('to')(e.target.value)}
-        />
-      </Field>
+      {timeField('from', 'From')}
+      {timeField('to', 'To')}
       <div className="flex gap-2 sm:col-span-2 xl:col-span-1 xl:pt-[1.375rem]">
         <Button type="submit" variant="primary">
           Apply

@@ -16,7 +16,6 @@ export function AccountCard({ user }: { user: User }) {
   const rename = useRename();
   const [name, setName] = useState(user.name);
   const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
   const changed = name.trim() !== user.name;
 
   const submit = (e: FormEvent) => {
@@ -26,10 +25,7 @@ export function AccountCard({ user }: { user: User }) {
       setError('Enter a name of 1 to 100 characters.');
       return;
     }
-    rename.mutate(parsed.data, {
-      onSuccess: () => setSaved(true),
-      onError: (err) => setError(errorMessage(err)),
-    });
+    rename.mutate(parsed.data, { onError: (err) => setError(errorMessage(err)) });
   };
 
   return (
@@ -39,7 +35,7 @@ export function AccountCard({ user }: { user: User }) {
           label="Name"
           htmlFor="profile-name"
           error={error ?? undefined}
-          hint={saved && !changed ? 'Saved.' : undefined}
+          hint={rename.isSuccess && !changed ? 'Saved.' : undefined}
         >
           <div className="flex gap-2">
             <Input
@@ -50,7 +46,7 @@ export function AccountCard({ user }: { user: User }) {
               onChange={(e) => {
                 setName(e.target.value);
                 setError(null);
-                setSaved(false);
+                rename.reset();
               }}
             />
             <Button type="submit" busy={rename.isPending} disabled={!changed}>

@@ -1,19 +1,16 @@
 import type { ApiToken } from '@nop/protocol';
 import { useState } from 'react';
-import { errorMessage } from '../../api/problem.ts';
 import { useApiTokenList, useRevokeApiToken } from '../../hooks/useProfile.ts';
 import { EmptyState } from '../EmptyState.tsx';
 import { ExpiresIn } from '../ExpiresIn.tsx';
 import { PlusIcon } from '../icons.tsx';
-import { LoadMore } from '../LoadMore.tsx';
+import { PagedListBody } from '../PagedListBody.tsx';
 import { RelativeTime } from '../RelativeTime.tsx';
 import { RoleBadge } from '../RoleBadge.tsx';
-import { Alert } from '../ui/Alert.tsx';
 import { Button } from '../ui/Button.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { Panel } from '../ui/Panel.tsx';
-import { Spinner } from '../ui/Spinner.tsx';
-import { Table, TBody, Td, Th, THead, Tr } from '../ui/Table.tsx';
+import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from '../ui/Table.tsx';
 import { CreateApiTokenDialog } from './CreateApiTokenDialog.tsx';
 
 /** Tokens for scripts and automation: usable wherever a session is, with at most your role. */
@@ -26,32 +23,20 @@ export function ApiTokensPanel() {
     </Button>
   );
 
-  let body;
-  if (tokens.loading) {
-    body = (
-      <div className="flex items-center justify-center gap-2 py-10 text-sm text-muted">
-        <Spinner className="size-4" /> Loading API tokens…
-      </div>
-    );
-  } else if (tokens.error && tokens.items.length === 0) {
-    body = (
-      <div className="p-4">
-        <Alert>Couldn't load API tokens: {errorMessage(tokens.error)}</Alert>
-      </div>
-    );
-  } else if (tokens.items.length === 0) {
-    body = (
-      <div className="p-4">
-        <EmptyState title="No API tokens." action={newButton}>
-          A token lets a script call the API as you (send it as{' '}
-          <code className="font-mono">Authorization: Bearer …</code>
-          ), with your role or a lower one.
-        </EmptyState>
-      </div>
-    );
-  } else {
-    body = (
-      <>
+  return (
+    <Panel title="API tokens" actions={tokens.items.length > 0 && newButton}>
+      <PagedListBody
+        list={tokens}
+        what="API tokens"
+        noun="tokens"
+        empty={
+          <EmptyState title="No API tokens." action={newButton}>
+            A token lets a script call the API as you (send it as{' '}
+            <code className="font-mono">Authorization: Bearer …</code>
+            ), with your role or a lower one.
+          </EmptyState>
+        }
+      >
         <Table label="API tokens">
           <THead>
             <Th>Name</Th>
@@ -59,9 +44,7 @@ export function ApiTokensPanel() {
             <Th>Role</Th>
             <Th>Last used</Th>
             <Th>Expires</Th>
-            <Th className="text-right">
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsTh />
           </THead>
           <TBody>
             {tokens.items.map((token) => (
@@ -69,20 +52,7 @@ export function ApiTokensPanel() {
             ))}
           </TBody>
         </Table>
-        <LoadMore
-          hasMore={tokens.hasMore}
-          loading={tokens.loadingMore}
-          onLoad={tokens.loadMore}
-          shown={tokens.items.length}
-          noun="tokens"
-        />
-      </>
-    );
-  }
-
-  return (
-    <Panel title="API tokens" actions={tokens.items.length > 0 && newButton}>
-      {body}
+      </PagedListBody>
       <CreateApiTokenDialog open={creating} onClose={() => setCreating(false)} />
     </Panel>
   );

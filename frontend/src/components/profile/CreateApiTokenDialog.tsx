@@ -1,5 +1,4 @@
 import { ApiTokenBody, type Role } from '@nop/protocol';
-import { useState } from 'react';
 import type { CreatedApiToken } from '../../api/apiTokens.ts';
 import { useCreateApiToken } from '../../hooks/useProfile.ts';
 import { useValidatedForm } from '../../hooks/useValidatedForm.ts';
@@ -7,41 +6,34 @@ import { tokenRolesFor } from '../../lib/permissions.ts';
 import { formatTimestamp } from '../../lib/relativeTime.ts';
 import { ROLE_SUMMARY } from '../../lib/roles.ts';
 import { useAuth } from '../../store/auth.ts';
+import { FormField } from '../FormField.tsx';
+import { RoleSelect } from '../RoleSelect.tsx';
 import { Alert } from '../ui/Alert.tsx';
-import { Button } from '../ui/Button.tsx';
-import { Dialog } from '../ui/Dialog.tsx';
+import { CreateFormActions } from '../ui/CreateFormActions.tsx';
 import { Field } from '../ui/Field.tsx';
-import { Input, Select } from '../ui/Input.tsx';
+import { Select } from '../ui/Input.tsx';
 import { SecretValue } from '../ui/SecretValue.tsx';
+import { ShownOnce } from '../ui/ShownOnce.tsx';
+import { ShownOnceDialog } from '../ui/ShownOnceDialog.tsx';
 
 /** The API takes 1 to 365 days. */
 const EXPIRY_DAYS = [7, 30, 90, 180, 365];
 
 /** Name, role (none above your own), lifetime; then the token, shown this once. */
 export function CreateApiTokenDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const [created, setCreated] = useState<CreatedApiToken | null>(null);
-  const close = () => {
-    setCreated(null);
-    onClose();
-  };
   return (
-    <Dialog
+    <ShownOnceDialog
       open={open}
-      onClose={close}
-      dismissible={!created}
-      title={created ? `Token “${created.apiToken.name}” created` : 'New API token'}
-      description={
+      onClose={onClose}
+      title={(created) => (created ? `Token “${created.apiToken.name}” created` : 'New API token')}
+      description={(created) =>
         created
           ? 'Send it as “Authorization: Bearer <token>” with every API call.'
           : 'For scripts and automation: it acts as you, with the role you choose here.'
       }
-    >
-      {created ? (
-        <CreatedView created={created} onDone={close} />
-      ) : (
-        <TokenForm onCreated={setCreated} onCancel={close} />
-      )}
-    </Dialog>
+      Form={TokenForm}
+      Created={CreatedView}
+    />
   );
 }
 
@@ -61,17 +53,15 @@ function TokenForm({ onCreated, onCancel }: { onCreated: (c: CreatedApiToken) =>
   return (
     <form noValidate onSubmit={form.onSubmit} className="space-y-4">
       {form.formError && <Alert>{form.formError}</Alert>}
-      <Field label="Name" htmlFor="token-name" error={form.fieldErrors.name}>
-        <Input
-          id="token-name"
-          autoFocus
-          autoComplete="off"
-          placeholder="CI deploy"
-          value={form.values.name}
-          invalid={Boolean(form.fieldErrors.name)}
-          onChange={(e) => form.set('name')(e.target.value)}
-        />
-      </Field>
+      <FormField
+        form={form}
+        name="name"
+        id="token-name"
+        label="Name"
+        autoFocus
+        autoComplete="off"
+        placeholder="CI deploy"
+      />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
           label="Role"
@@ -79,13 +69,12 @@ function TokenForm({ onCreated, onCancel }: { onCreated: (c: CreatedApiToken) =>
           error={form.fieldErrors.role}
           hint={roles.length === 1 ? 'A token cannot do more than you can.' : ROLE_SUMMARY[form.values.role as Role]}
         >
-          <Select id="token-role" value={form.values.role} onChange={(e) => form.set('role')(e.target.value)}>
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </Select>
+          <RoleSelect
+            id="token-role"
+            roles={roles}
+            value={form.values.role}
+            onChange={(e) => form.set('role')(e.target.value)}
+          />
         </Field>
         <Field label="Expires after" htmlFor="token-expiry" error={form.fieldErrors.expiresInDays}>
           <Select
@@ -101,34 +90,19 @@ function TokenForm({ onCreated, onCancel }: { onCreated: (c: CreatedApiToken) =>
           </Select>
         </Field>
       </div>
-      <div className="flex justify-end gap-2 pt-1">
-        <Button onClick={onCancel} disabled={form.pending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" busy={form.pending}>
-          {form.pending ? 'Creating…' : 'Create token'}
-        </Button>
-      </div>
+      <CreateFormActions pending={form.pending} onCancel={onCancel} label="Create token" />
     </form>
   );
 }
 
 function CreatedView({ created, onDone }: { created: CreatedApiToken; onDone: () => void }) {
   return (
-    <div className="space-y-4">
-      <Alert tone="info">
-        This token is shown <strong>only once</strong>. Copy it now; if it is lost, revoke it and create another.
-      </Alert>
+    <ShownOnce what="token" ifLost="revoke it and create another." onDone={onDone}>
       <SecretValue label="API token" value={created.token} />
       <p className="text-xs text-muted">
         Acts as <span className="text-fg">{created.apiToken.role}</span> until{' '}
         {formatTimestamp(created.apiToken.expiresAt)}.
       </p>
-      <div className="flex justify-end">
-        <Button variant="primary" onClick={onDone}>
-          Done
-        </Button>
-      </div>
-    </div>
+    </ShownOnce>
   );
 }

@@ -1,18 +1,16 @@
 import { ChangePasswordBody } from '@nop/protocol';
-import { useState } from 'react';
 import { useChangePassword } from '../../hooks/useProfile.ts';
 import { useValidatedForm } from '../../hooks/useValidatedForm.ts';
-import { AuthField } from '../AuthField.tsx';
+import { FormField } from '../FormField.tsx';
 import { Alert } from '../ui/Alert.tsx';
-import { Button } from '../ui/Button.tsx';
 import { Panel } from '../ui/Panel.tsx';
+import { SubmitButton } from '../ui/SubmitButton.tsx';
 
 const EMPTY = { currentPassword: '', newPassword: '', confirm: '' };
 
 /** Current password, new one twice. Success ends every other session; this tab carries on with a new one. */
 export function PasswordCard() {
   const change = useChangePassword();
-  const [done, setDone] = useState(false);
   const form = useValidatedForm({
     initial: EMPTY,
     schema: ChangePasswordBody,
@@ -25,7 +23,6 @@ export function PasswordCard() {
     validate: (v) => (v.confirm && v.confirm !== v.newPassword ? { confirm: 'The two new passwords differ.' } : {}),
     submit: (body) => change.mutateAsync(body),
     resetOnSuccess: true,
-    onSuccess: () => setDone(true),
   });
 
   return (
@@ -33,14 +30,14 @@ export function PasswordCard() {
       <form
         noValidate
         onSubmit={(e) => {
-          setDone(false);
+          change.reset();
           form.onSubmit(e);
         }}
         className="space-y-4 p-4"
       >
-        {done && <Alert tone="info">Password changed. Your other sessions were signed out.</Alert>}
+        {change.isSuccess && <Alert tone="info">Password changed. Your other sessions were signed out.</Alert>}
         {form.formError && <Alert>{form.formError}</Alert>}
-        <AuthField
+        <FormField
           form={form}
           name="currentPassword"
           label="Current password"
@@ -48,7 +45,7 @@ export function PasswordCard() {
           autoComplete="current-password"
         />
         <div className="grid gap-4 sm:grid-cols-2">
-          <AuthField
+          <FormField
             form={form}
             name="newPassword"
             label="New password"
@@ -56,7 +53,7 @@ export function PasswordCard() {
             autoComplete="new-password"
             hint="At least 8 characters."
           />
-          <AuthField
+          <FormField
             form={form}
             name="confirm"
             label="Confirm new password"
@@ -66,9 +63,9 @@ export function PasswordCard() {
         </div>
         <div className="flex items-center justify-between gap-3">
           <p className="text-xs text-faint">Changing it signs you out on every other device.</p>
-          <Button type="submit" variant="primary" busy={form.pending}>
-            {form.pending ? 'Changing…' : 'Change password'}
-          </Button>
+          <SubmitButton pending={form.pending} pendingLabel="Changing…">
+            Change password
+          </SubmitButton>
         </div>
       </form>
     </Panel>

@@ -3,64 +3,19 @@ import { errorMessage } from '../../api/problem.ts';
 import { useRevokeOtherSessions, useRevokeSession, useSessionList } from '../../hooks/useProfile.ts';
 import { describeUserAgent } from '../../lib/userAgent.ts';
 import { ExpiresIn } from '../ExpiresIn.tsx';
-import { LoadMore } from '../LoadMore.tsx';
+import { PagedListBody } from '../PagedListBody.tsx';
 import { RelativeTime } from '../RelativeTime.tsx';
 import { Alert } from '../ui/Alert.tsx';
 import { Badge } from '../ui/Badge.tsx';
 import { Button } from '../ui/Button.tsx';
 import { Panel } from '../ui/Panel.tsx';
-import { Spinner } from '../ui/Spinner.tsx';
-import { Table, TBody, Td, Th, THead, Tr } from '../ui/Table.tsx';
+import { ActionsTh, RowAlert, Table, TBody, Td, Th, THead, Tr } from '../ui/Table.tsx';
 
 /** Where you are signed in: end any other session, or all of them at once. */
 export function SessionsPanel() {
   const sessions = useSessionList();
   const others = useRevokeOtherSessions();
   const otherCount = sessions.items.filter((s) => !s.current).length;
-
-  let body;
-  if (sessions.loading) {
-    body = (
-      <div className="flex items-center justify-center gap-2 py-10 text-sm text-muted">
-        <Spinner className="size-4" /> Loading sessions…
-      </div>
-    );
-  } else if (sessions.error && sessions.items.length === 0) {
-    body = (
-      <div className="p-4">
-        <Alert>Couldn't load sessions: {errorMessage(sessions.error)}</Alert>
-      </div>
-    );
-  } else {
-    body = (
-      <>
-        <Table label="Sessions">
-          <THead>
-            <Th>Device</Th>
-            <Th>Address</Th>
-            <Th>Signed in</Th>
-            <Th>Last used</Th>
-            <Th>Expires</Th>
-            <Th className="text-right">
-              <span className="sr-only">Actions</span>
-            </Th>
-          </THead>
-          <TBody>
-            {sessions.items.map((session) => (
-              <SessionRow key={session.id} session={session} />
-            ))}
-          </TBody>
-        </Table>
-        <LoadMore
-          hasMore={sessions.hasMore}
-          loading={sessions.loadingMore}
-          onLoad={sessions.loadMore}
-          shown={sessions.items.length}
-          noun="sessions"
-        />
-      </>
-    );
-  }
 
   return (
     <Panel
@@ -98,7 +53,23 @@ export function SessionsPanel() {
           </Alert>
         </div>
       )}
-      {body}
+      <PagedListBody list={sessions} what="sessions" noun="sessions">
+        <Table label="Sessions">
+          <THead>
+            <Th>Device</Th>
+            <Th>Address</Th>
+            <Th>Signed in</Th>
+            <Th>Last used</Th>
+            <Th>Expires</Th>
+            <ActionsTh />
+          </THead>
+          <TBody>
+            {sessions.items.map((session) => (
+              <SessionRow key={session.id} session={session} />
+            ))}
+          </TBody>
+        </Table>
+      </PagedListBody>
     </Panel>
   );
 }
@@ -145,13 +116,7 @@ function SessionRow({ session }: { session: Session }) {
           )}
         </Td>
       </Tr>
-      {revoke.isError && (
-        <tr>
-          <td colSpan={6} className="px-3 pb-2">
-            <Alert>{errorMessage(revoke.error)}</Alert>
-          </td>
-        </tr>
-      )}
+      {revoke.isError && <RowAlert colSpan={6}>{errorMessage(revoke.error)}</RowAlert>}
     </>
   );
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { capitalize } from '../../lib/text.ts';
 
 /** Label, control, then either the error (red, announced) or a hint. */
 export function Field(props: {
@@ -17,16 +18,11 @@ export function Field(props: {
       {children}
       {error ? (
         <p id={`${htmlFor}-error`} role="alert" className="text-xs text-bad">
-          {sentence(error)}
+          {capitalize(error)}
         </p>
       ) : hint ? (
         <p className="text-xs text-faint">{hint}</p>
       ) : null}
     </div>
   );
-}
-
-/** Server messages arrive as "must be at least 8 characters"; shown alone they read better capitalised. */
-function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,5 +1,6 @@
 import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
 import { cn } from '../../lib/cn.ts';
+import { Alert } from './Alert.tsx';
 
 /**
  * The dashboard's table look (the agents table's): quiet uppercase headers, divided rows, and a
@@ -48,10 +49,39 @@ export function Th({ className, ...rest }: ThHTMLAttributes<HTMLTableCellElement
   );
 }
 
+/** The last column's header: the row's buttons need no visible title, a screen reader still gets one. */
+export function ActionsTh() {
+  return (
+    <Th className="text-right">
+      <span className="sr-only">Actions</span>
+    </Th>
+  );
+}
+
 export function Td({ className, ...rest }: TdHTMLAttributes<HTMLTableCellElement>) {
   return <td {...rest} className={cn('px-3 py-2 align-middle', className)} />;
 }
 
 export function Tr({ children, className }: { children: ReactNode; className?: string }) {
   return <tr className={cn('transition-colors hover:bg-panel-2/60', className)}>{children}</tr>;
+}
+
+/** A message under a row, across the whole table: what became of an action on that row. */
+export function RowAlert({
+  tone,
+  colSpan,
+  children,
+}: {
+  tone?: 'error' | 'info';
+  /** the table's number of columns */
+  colSpan: number;
+  children: ReactNode;
+}) {
+  return (
+    <tr>
+      <td colSpan={colSpan} className="px-3 pb-2">
+        <Alert tone={tone}>{children}</Alert>
+      </td>
+    </tr>
+  );
 }

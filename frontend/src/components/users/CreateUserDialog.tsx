@@ -1,12 +1,13 @@
 import { CreateUserBody, type Role } from '@nop/protocol';
 import { useCreateUser } from '../../hooks/useUsers.ts';
 import { useValidatedForm } from '../../hooks/useValidatedForm.ts';
-import { ROLE_SUMMARY, ROLES } from '../../lib/roles.ts';
+import { ROLE_SUMMARY } from '../../lib/roles.ts';
+import { FormField } from '../FormField.tsx';
+import { RoleSelect } from '../RoleSelect.tsx';
 import { Alert } from '../ui/Alert.tsx';
-import { Button } from '../ui/Button.tsx';
+import { CreateFormActions } from '../ui/CreateFormActions.tsx';
 import { Dialog } from '../ui/Dialog.tsx';
 import { Field } from '../ui/Field.tsx';
-import { Input, Select } from '../ui/Input.tsx';
 
 /** An account made directly, with a password the admin passes on (an invitation lets them pick their own). */
 export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -17,7 +18,7 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
       title="Create a user"
       description="You set the first password and pass it on; they can change it on their profile. An invitation lets them choose it themselves."
     >
-      {open && <CreateUserForm onDone={onClose} />}
+      <CreateUserForm onDone={onClose} />
     </Dialog>
   );
 }
@@ -32,43 +33,25 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
     onSuccess: onDone,
     statusMessages: { 409: { field: 'email', message: 'An account with this email already exists.' } },
   });
-  const field = (name: 'name' | 'email' | 'password', label: string, type = 'text', hint?: string) => (
-    <Field label={label} htmlFor={`new-user-${name}`} error={form.fieldErrors[name]} hint={hint}>
-      <Input
-        id={`new-user-${name}`}
-        type={type}
-        autoComplete={name === 'password' ? 'new-password' : 'off'}
-        value={form.values[name]}
-        invalid={Boolean(form.fieldErrors[name])}
-        aria-describedby={form.fieldErrors[name] ? `new-user-${name}-error` : undefined}
-        onChange={(e) => form.set(name)(e.target.value)}
-      />
-    </Field>
-  );
 
   return (
     <form noValidate onSubmit={form.onSubmit} className="space-y-4">
       {form.formError && <Alert>{form.formError}</Alert>}
-      {field('name', 'Name')}
-      {field('email', 'Email', 'email')}
-      {field('password', 'Password', 'password', 'At least 8 characters.')}
+      <FormField form={form} name="name" id="new-user-name" label="Name" autoComplete="off" />
+      <FormField form={form} name="email" id="new-user-email" label="Email" type="email" autoComplete="off" />
+      <FormField
+        form={form}
+        name="password"
+        id="new-user-password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 8 characters."
+      />
       <Field label="Role" htmlFor="new-user-role" hint={ROLE_SUMMARY[form.values.role as Role]}>
-        <Select id="new-user-role" value={form.values.role} onChange={(e) => form.set('role')(e.target.value)}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </Select>
+        <RoleSelect id="new-user-role" value={form.values.role} onChange={(e) => form.set('role')(e.target.value)} />
       </Field>
-      <div className="flex justify-end gap-2 pt-1">
-        <Button onClick={onDone} disabled={form.pending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" busy={form.pending}>
-          {form.pending ? 'Creating…' : 'Create user'}
-        </Button>
-      </div>
+      <CreateFormActions pending={form.pending} onCancel={onDone} label="Create user" />
     </form>
   );
 }

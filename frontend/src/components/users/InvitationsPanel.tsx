@@ -3,15 +3,13 @@ import { errorMessage } from '../../api/problem.ts';
 import { useInvitationList, useRevokeInvitation } from '../../hooks/useUsers.ts';
 import { EmptyState } from '../EmptyState.tsx';
 import { ExpiresIn } from '../ExpiresIn.tsx';
-import { LoadMore } from '../LoadMore.tsx';
+import { PagedListBody } from '../PagedListBody.tsx';
 import { RelativeTime } from '../RelativeTime.tsx';
 import { RoleBadge } from '../RoleBadge.tsx';
-import { Alert } from '../ui/Alert.tsx';
 import { Badge, type Tone } from '../ui/Badge.tsx';
 import { Button } from '../ui/Button.tsx';
 import { Panel } from '../ui/Panel.tsx';
-import { Spinner } from '../ui/Spinner.tsx';
-import { Table, TBody, Td, Th, THead, Tr } from '../ui/Table.tsx';
+import { ActionsTh, RowAlert, Table, TBody, Td, Th, THead, Tr } from '../ui/Table.tsx';
 
 const STATUS_TONE: Record<Invitation['status'], Tone> = {
   pending: 'accent',
@@ -25,37 +23,25 @@ export function InvitationsPanel({ onInvite }: { onInvite: () => void }) {
   const invitations = useInvitationList();
   const pending = invitations.items.filter((i) => i.status === 'pending').length;
 
-  let body;
-  if (invitations.loading) {
-    body = (
-      <div className="flex items-center justify-center gap-2 py-10 text-sm text-muted">
-        <Spinner className="size-4" /> Loading invitations…
-      </div>
-    );
-  } else if (invitations.error && invitations.items.length === 0) {
-    body = (
-      <div className="p-4">
-        <Alert>Couldn't load invitations: {errorMessage(invitations.error)}</Alert>
-      </div>
-    );
-  } else if (invitations.items.length === 0) {
-    body = (
-      <div className="p-4">
-        <EmptyState
-          title="No invitations yet."
-          action={
-            <Button size="sm" onClick={onInvite}>
-              Invite someone
-            </Button>
-          }
-        >
-          An invitation is a link that lets one person create their account with the role you choose.
-        </EmptyState>
-      </div>
-    );
-  } else {
-    body = (
-      <>
+  return (
+    <Panel title="Invitations" summary={pending > 0 && <span className="tabular-nums">{pending} pending</span>}>
+      <PagedListBody
+        list={invitations}
+        what="invitations"
+        noun="invitations"
+        empty={
+          <EmptyState
+            title="No invitations yet."
+            action={
+              <Button size="sm" onClick={onInvite}>
+                Invite someone
+              </Button>
+            }
+          >
+            An invitation is a link that lets one person create their account with the role you choose.
+          </EmptyState>
+        }
+      >
         <Table label="Invitations">
           <THead>
             <Th>Email</Th>
@@ -63,9 +49,7 @@ export function InvitationsPanel({ onInvite }: { onInvite: () => void }) {
             <Th>Status</Th>
             <Th>Invited</Th>
             <Th>Expires</Th>
-            <Th className="text-right">
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsTh />
           </THead>
           <TBody>
             {invitations.items.map((invitation) => (
@@ -73,20 +57,7 @@ export function InvitationsPanel({ onInvite }: { onInvite: () => void }) {
             ))}
           </TBody>
         </Table>
-        <LoadMore
-          hasMore={invitations.hasMore}
-          loading={invitations.loadingMore}
-          onLoad={invitations.loadMore}
-          shown={invitations.items.length}
-          noun="invitations"
-        />
-      </>
-    );
-  }
-
-  return (
-    <Panel title="Invitations" summary={pending > 0 && <span className="tabular-nums">{pending} pending</span>}>
-      {body}
+      </PagedListBody>
     </Panel>
   );
 }
@@ -127,13 +98,7 @@ function InvitationRow({ invitation }: { invitation: Invitation }) {
           )}
         </Td>
       </Tr>
-      {revoke.isError && (
-        <tr>
-          <td colSpan={6} className="px-3 pb-2">
-            <Alert>{errorMessage(revoke.error)}</Alert>
-          </td>
-        </tr>
-      )}
+      {revoke.isError && <RowAlert colSpan={6}>{errorMessage(revoke.error)}</RowAlert>}
     </>
   );
 }

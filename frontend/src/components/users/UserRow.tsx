@@ -2,16 +2,14 @@ import type { Role, User } from '@nop/protocol';
 import { useState } from 'react';
 import { errorMessage } from '../../api/problem.ts';
 import { useDeleteUser, useSignOutUser, useUpdateUser } from '../../hooks/useUsers.ts';
-import { ROLES } from '../../lib/roles.ts';
 import { useAuth } from '../../store/auth.ts';
 import { TrashIcon } from '../icons.tsx';
 import { RelativeTime } from '../RelativeTime.tsx';
-import { Alert } from '../ui/Alert.tsx';
+import { RoleSelect } from '../RoleSelect.tsx';
 import { Badge } from '../ui/Badge.tsx';
 import { Button } from '../ui/Button.tsx';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
-import { Select } from '../ui/Input.tsx';
-import { Td, Tr } from '../ui/Table.tsx';
+import { RowAlert, Td, Tr } from '../ui/Table.tsx';
 
 type Pending = { kind: 'role'; role: Role } | { kind: 'disable' } | { kind: 'delete' } | { kind: 'sign-out' } | null;
 
@@ -27,7 +25,7 @@ export function UserRow({ user }: { user: User }) {
   const remove = useDeleteUser();
   const signOut = useSignOutUser();
   const [confirming, setConfirming] = useState<Pending>(null);
-  const [signedOut, setSignedOut] = useState<number | null>(null);
+  const signedOut = signOut.data?.ended;
   const failed = update.error ?? remove.error ?? signOut.error;
 
   const close = () => {
@@ -50,7 +48,7 @@ export function UserRow({ user }: { user: User }) {
       return;
     }
     if (confirming.kind === 'sign-out') {
-      signOut.mutate(user.id, { onSuccess: ({ ended }) => setSignedOut(ended), onSettled: () => setConfirming(null) });
+      signOut.mutate(user.id, { onSettled: () => setConfirming(null) });
       return;
     }
     const change = confirming.kind === 'role' ? { role: confirming.role } : { disabled: true };
@@ -70,19 +68,13 @@ export function UserRow({ user }: { user: User }) {
         <Td>
           {/* a fixed width: the shared field style is full-width */}
           <div className="w-28">
-            <Select
+            <RoleSelect
               aria-label={`Role of ${user.name}`}
               title="A new role signs the user out everywhere"
               value={user.role}
               disabled={update.isPending}
               onChange={(e) => changeRole(e.target.value as Role)}
-            >
-              {ROLES.map((role) => (
-                <option key={role} value={role}>
-                  {role}
-                </option>
-              ))}
-            </Select>
+            />
           </div>
         </Td>
         <Td>
@@ -106,7 +98,7 @@ export function UserRow({ user }: { user: User }) {
                 size="sm"
                 variant="ghost"
                 title={`End every session of ${user.name} (their API tokens keep working)`}
-                onClick={() => (signOut.reset(), setSignedOut(null), setConfirming({ kind: 'sign-out' }))}
+                onClick={() => (signOut.reset(), setConfirming({ kind: 'sign-out' }))}
               >
                 Sign out
               </Button>
@@ -148,23 +140,15 @@ export function UserRow({ user }: { user: User }) {
           />
         </Td>
       </Tr>
-      {signedOut !== null && !failed && !confirming && (
-        <tr>
-          <td colSpan={6} className="px-3 pb-2">
-            <Alert tone="info">
-              {user.name} was signed out of {signedOut} {signedOut === 1 ? 'session' : 'sessions'}.
-            </Alert>
-          </td>
-        </tr>
+      {signedOut !== undefined && !failed && !confirming && (
+        <RowAlert tone="info" colSpan={6}>
+          {user.name} was signed out of {signedOut} {signedOut === 1 ? 'session' : 'sessions'}.
+        </RowAlert>
       )}
       {failed && !confirming && (
-        <tr>
-          <td colSpan={6} className="px-3 pb-2">
-            <Alert>
-              {user.name} was not changed — {errorMessage(failed)}
-            </Alert>
-          </td>
-        </tr>
+        <RowAlert colSpan={6}>
+          {user.name} was not changed — {errorMessage(failed)}
+        </RowAlert>
       )}
     </>
   );
