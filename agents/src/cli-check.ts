@@ -168,7 +168,8 @@ function buildPlan(
       }
     }
   }
-  const input: Record<string, unknown> = { id: 'cli', type, target };
+  // runs are paced by --interval, not the spec's interval: a day leaves room for any timeout and echo count
+  const input: Record<string, unknown> = { id: 'cli', type, target, interval: 86_400_000 };
   if (timeout !== undefined) input.timeout = timeout;
   if (type === 'icmp') {
     if (count !== undefined) input.count = count;

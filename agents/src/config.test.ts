@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_LISTEN, formatPath, loadConfig } from './config.ts';
 
@@ -31,7 +32,7 @@ describe('loadConfig', () => {
     const file = yamlFile(`
 name: edge-1
 checks:
-  - { id: ping-lo, type: icmp, target: 127.0.0.1, interval: 500ms }
+  - { id: ping-lo, type: icmp, target: 127.0.0.1, interval: 7500ms }
   - { id: web, type: http, target: "http://127.0.0.1:8080/", timeout: 2s, expectStatus: [200, 204] }
 `);
     const settings = loadConfig({ file, env: {} });
@@ -39,7 +40,8 @@ checks:
     expect(settings.listen).toBe(DEFAULT_LISTEN);
     expect(settings.backend).toBeUndefined();
     expect(settings.file).toBe(file);
-    expect(settings.checks[0]).toMatchObject({ id: 'ping-lo', interval: 500, timeout: 5000, count: 3, size: 56 });
+    // no timeout given: half the interval, since the 5 s default would not fit in 7.5 s
+    expect(settings.checks[0]).toMatchObject({ id: 'ping-lo', interval: 7500, timeout: 3750, count: 3, size: 56 });
     expect(settings.checks[1]).toMatchObject({ method: 'GET', timeout: 2000, expectStatus: [200, 204] });
   });
 
@@ -124,6 +126,31 @@ checks:
       'checks:\n  - { id: a, type: icmp, target: x, count: 0 }\n',
       'FILE:2: checks[0].count: Too small',
     ],
+    [
+      'a URL as ping target',
+      'checks:\n  - { id: a, type: icmp, target: "http://x" }\n',
+      'FILE:2: checks[0].target: "http://x" must be a host name or an IP address, not a URL',
+    ],
+    [
+      'a port out of range',
+      'checks:\n  - { id: a, type: tcp, target: "127.0.0.1:99999" }\n',
+      'FILE:2: checks[0].target: port must be 1-65535 (got "127.0.0.1:99999")',
+    ],
+    [
+      'a bad DNS server',
+      'checks:\n  - { id: a, type: dns, target: example.com, server: "1.1.1.1:0" }\n',
+      'FILE:2: checks[0].server: port must be 1-65535 (got "1.1.1.1:0")',
+    ],
+    [
+      'a sub-second interval',
+      'checks:\n  - { id: a, type: icmp, target: 127.0.0.1, interval: 500ms, timeout: 200ms }\n',
+      'FILE:2: checks[0].interval: "500ms" must be at least 1000 ms (1s)',
+    ],
+    [
+      'a timeout longer than the interval',
+      'checks:\n  - { id: a, type: icmp, target: 127.0.0.1, interval: 2s, timeout: 3s }\n',
+      'FILE:2: checks[0].timeout: "3s" must be shorter than interval (timeout 3000 ms, interval 2000 ms)',
+    ],
     ['a list at the top', '- a\n- b\n', 'FILE: the top level must be a mapping'],
     ['broken YAML', 'checks:\n  - id: a\n   type: icmp\n', 'FILE:3: YAML'],
   ])('rejects %s in one line', (_what, text, expected) => {
@@ -144,6 +171,14 @@ checks:
     expect(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} })).toThrow(
       /missing\.yaml: cannot read the file \(no such file\)/,
     );
+  });
+
+  it('accepts the example configs in agents/configs', () => {
+    const configs = fileURLToPath(new URL('../configs/', import.meta.url));
+    const files = readdirSync(configs).filter((name) => name.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files)
+      expect(loadConfig({ file: join(configs, name), env: {} }).checks.length).toBeGreaterThan(0);
   });
 
   it('formats paths like checks[0].interval', () => {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP, type Socket } from 'node:net';
-import { type CheckResult, CheckSpec, type CheckSpecInput } from '@nop/protocol';
+import { type CheckResult, CheckSpec, type CheckSpecInput, MIN_CHECK_INTERVAL_MS } from '@nop/protocol';
 import { runCheck } from './checks/index.ts';
 
 /**
@@ -169,7 +169,8 @@ function specFor(
     ...module.spec(target, params),
     id: `probe_${moduleName}`,
     timeout,
-    interval: Math.max(timeout, 1000),
+    // run once per scrape: the interval only has to be valid (at least the minimum, above the timeout)
+    interval: timeout + MIN_CHECK_INTERVAL_MS,
   });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -118,7 +118,7 @@ describe('nop-agent check', () => {
         ['ping', '127.0.0.1'],
         'nop-agent check: unknown check type "ping": one of icmp, http, tcp, dns, traceroute, interface\n',
       ],
-      [['tcp', '127.0.0.1'], 'nop-agent check: target "127.0.0.1": must be host:port\n'],
+      [['tcp', '127.0.0.1'], 'nop-agent check: target "127.0.0.1": must be host:port (the port is missing)\n'],
       [
         ['icmp'],
         'nop-agent check: needs <type> <target>, e.g. nop-agent check icmp 127.0.0.1 (see nop-agent check --help)\n',

@@ -23,10 +23,10 @@ afterAll(() => peers.close());
 const goodChecks = () => `
 name: cli-test
 checks:
-  - { id: ping, type: icmp, target: 127.0.0.1, count: 2, interval: 200ms }
-  - { id: port, type: tcp, target: "127.0.0.1:${tcpPort}", interval: 200ms }
-  - { id: web, type: http, target: "http://127.0.0.1:${webPort}/", interval: 200ms }
-  - { id: name, type: dns, target: web.nop.test, server: "127.0.0.1:${dns.port}", interval: 200ms }
+  - { id: ping, type: icmp, target: 127.0.0.1, count: 2, interval: 1s, timeout: 500ms }
+  - { id: port, type: tcp, target: "127.0.0.1:${tcpPort}", interval: 1s, timeout: 500ms }
+  - { id: web, type: http, target: "http://127.0.0.1:${webPort}/", interval: 1s, timeout: 500ms }
+  - { id: name, type: dns, target: web.nop.test, server: "127.0.0.1:${dns.port}", interval: 1s, timeout: 500ms }
 `;
 
 const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
@@ -159,7 +159,10 @@ describe('nop-agent as a service', () => {
       socket.send(
         JSON.stringify({
           type: 'config',
-          config: { version: 7, checks: [{ id: 'lo', type: 'tcp', target: `127.0.0.1:${tcpPort}`, interval: 200 }] },
+          config: {
+            version: 7,
+            checks: [{ id: 'lo', type: 'tcp', target: `127.0.0.1:${tcpPort}`, interval: 1000, timeout: 500 }],
+          },
         }),
       );
       socket.send(JSON.stringify({ type: 'command', command: 'start' }));

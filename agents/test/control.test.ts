@@ -13,7 +13,7 @@ import { agentEnv, tempDir, writeFile } from './helpers.ts';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TOKEN = 'control-token-for-tests-0123456789';
 const yaml = (checks: string) => `name: ctl-${randomBytes(3).toString('hex')}\nlisten: 127.0.0.1:0\nchecks:\n${checks}`;
-const TCP = '  - id: t1\n    type: tcp\n    target: 127.0.0.1:1\n    interval: 1s\n';
+const TCP = '  - id: t1\n    type: tcp\n    target: 127.0.0.1:1\n    interval: 1s\n    timeout: 500ms\n';
 
 let agent: RunningAgent | undefined;
 afterEach(async () => {
@@ -108,7 +108,9 @@ describe('SIGHUP', () => {
         stderr.split('\n').flatMap((l) => (l.startsWith('{') ? [JSON.parse(l).msg as string] : []));
       await expect
         .poll(messages, { timeout: 5000 })
-        .toContain(`${file}:10: checks[1].target: "nope" must be host:port (the running config stays)`);
+        .toContain(
+          `${file}:11: checks[1].target: "nope" must be host:port (the port is missing) (the running config stays)`,
+        );
       expect(await checks()).toBe(1);
 
       writeFileSync(file, yaml(`${TCP}  - id: t2\n    type: tcp\n    target: 127.0.0.1:2\n`));

@@ -17,7 +17,7 @@ describe('diagnostic traceroute', () => {
     const file = writeFile(
       tempDir('nop-diag-'),
       'agent.yaml',
-      `name: diag\nlisten: 127.0.0.1:0\nchecks:\n  - { id: svc, type: tcp, target: "127.0.0.1:${port}", interval: 100ms, timeout: 500ms }\n`,
+      `name: diag\nlisten: 127.0.0.1:0\nchecks:\n  - { id: svc, type: tcp, target: "127.0.0.1:${port}", interval: 1s, timeout: 500ms }\n`,
     );
     agent = await startAgent(loadConfig({ file, env: {} }), silentLogger);
     const metrics = async () => agent.metrics.registry.metrics();

@@ -4,7 +4,7 @@ import { dnsQuery } from '../src/checks/dns.ts';
 import { defaultResolver, reverseName, setDefaultResolver } from '../src/checks/dns-client.ts';
 import { runCheck } from '../src/checks/index.ts';
 import { DELAY_MS, startDnsServer, type TestDnsServer } from './dns-server.ts';
-import { spec } from './helpers.ts';
+import { spec, unchecked } from './helpers.ts';
 
 let server: TestDnsServer;
 let server6: TestDnsServer | undefined;
@@ -189,9 +189,8 @@ describe('dns prober (dns-packet client against a UDP+TCP DNS server started her
   });
 
   it('rejects a malformed server without querying', async () => {
-    expect((await dns('badserver', 'web.nop.test', { server: 'not a server' })).error).toBe(
-      'invalid DNS server "not a server"',
-    );
+    const bad = unchecked({ id: 'badserver', type: 'dns', target: 'web.nop.test' }, { server: 'not a server' });
+    expect((await runCheck(bad)).error).toBe('invalid DNS server "not a server"');
   });
 
   it('gives up when the agent aborts the run', async () => {

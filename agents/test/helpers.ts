@@ -8,6 +8,13 @@ import { AGENT_BIN } from '../src/index.ts';
 
 export const spec = (input: CheckSpecInput): CheckSpec => CheckSpec.parse(input);
 
+/**
+ * A spec the schema would refuse (`valid` with `changes` applied after parsing), for tests of the
+ * probers' own guards: a spec can reach a prober without the schema (the probe endpoint, code).
+ */
+export const unchecked = (valid: CheckSpecInput, changes: Record<string, unknown>): CheckSpec =>
+  ({ ...spec(valid), ...changes }) as CheckSpec;
+
 /** A result stamped now, for tests of the plumbing rather than of a prober. */
 export function fakeResult(checkId = 'fake', success = true): CheckResult {
   return {

@@ -2,7 +2,7 @@ import { CheckResult } from '@nop/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeIcmpSockets, ICMP_PERMISSION_MESSAGE, runCheck } from '../src/checks/index.ts';
 import { type EchoOutcome, IcmpSocket } from '../src/checks/icmp-socket.ts';
-import { runAgentBin, spec, tempDir, writeFile } from './helpers.ts';
+import { runAgentBin, spec, tempDir, unchecked, writeFile } from './helpers.ts';
 
 // Real echoes, to loopback only (127.0.0.0/8 and ::1).
 
@@ -161,7 +161,7 @@ describe('icmp prober (loopback)', () => {
   });
 
   it('reports an invalid host as data, without asking any resolver', async () => {
-    const result = await runCheck(spec({ id: 'bad', type: 'icmp', target: 'not a host!' }));
+    const result = await runCheck(unchecked({ id: 'bad', type: 'icmp', target: 'h' }, { target: 'not a host!' }));
     expect(result).toMatchObject({ success: false, durationMs: null, error: 'invalid host "not a host!"' });
     expect(CheckResult.parse(result)).toEqual(result);
   });

@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/checks/index.ts';
 import { AGENT_BIN } from '../src/index.ts';
-import { agentEnv, spec, tempDir, writeFile } from './helpers.ts';
+import { agentEnv, spec, tempDir, unchecked, writeFile } from './helpers.ts';
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 const tag = randomBytes(3).toString('hex');
@@ -108,7 +108,9 @@ describe('interface throughput', () => {
     const all = await runCheck(spec({ id: 'all', type: 'interface', target: '*', sampleWindow: '200ms' }));
     expect(all.success).toBe(true);
     expect(all.metrics.interfaces).toBeGreaterThanOrEqual(1);
-    const bad = await runCheck(spec({ id: 'bad', type: 'interface', target: 'lo', sampleWindow: '5s', timeout: '5s' }));
+    const bad = await runCheck(
+      unchecked({ id: 'bad', type: 'interface', target: 'lo' }, { sampleWindow: 5000, timeout: 5000 }),
+    );
     expect(bad.error).toBe('sampleWindow (5000 ms) must be shorter than timeout (5000 ms)');
   });
 });

@@ -51,8 +51,8 @@ async function setup(options: { token?: string; flushMs?: number } = {}) {
   return { backend, scheduler, link, results, lines };
 }
 
-const tcpCheck = (id: string, interval = 100) =>
-  spec({ id, type: 'tcp', target: `127.0.0.1:${tcpPort}`, interval, timeout: 1000 });
+const tcpCheck = (id: string, interval = 1000) =>
+  spec({ id, type: 'tcp', target: `127.0.0.1:${tcpPort}`, interval, timeout: 500 });
 
 describe('linkUrl', () => {
   it('maps the backend URL to the link endpoint', () => {

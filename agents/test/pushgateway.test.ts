@@ -44,7 +44,7 @@ describe('Pushgateway export', () => {
     const file = writeFile(
       tempDir('nop-push-'),
       'agent.yaml',
-      `name: ${instance}\nlisten: 127.0.0.1:0\npushInterval: 200ms\nchecks:\n  - id: ping-lo\n    type: icmp\n    target: 127.0.0.1\n    interval: 100ms\n    count: 1\n`,
+      `name: ${instance}\nlisten: 127.0.0.1:0\npushInterval: 200ms\nchecks:\n  - id: ping-lo\n    type: icmp\n    target: 127.0.0.1\n    interval: 1s\n    timeout: 500ms\n    count: 1\n`,
     );
     const settings = loadConfig({ file, env: { PROM_PUSHGATEWAY: url } });
     expect(settings.pushgateway).toBe(url);

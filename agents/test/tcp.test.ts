@@ -3,7 +3,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { CheckResult } from '@nop/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/checks/index.ts';
-import { spec } from './helpers.ts';
+import { spec, unchecked } from './helpers.ts';
 import { expiredCert, hasOpenssl, selfSignedCert, type TestCert } from './tls-certs.ts';
 
 let v4: Server;
@@ -99,10 +99,12 @@ describe('tcp prober', () => {
   });
 
   it('reports port 0 and bad hosts without trying', async () => {
-    expect((await runCheck(spec({ id: 'p0', type: 'tcp', target: '127.0.0.1:0' }))).error).toMatch(
-      /^invalid target "127.0.0.1:0"/,
-    );
-    expect((await runCheck(spec({ id: 'bad', type: 'tcp', target: 'bad_host!:80' }))).error).toMatch(/^invalid target/);
+    expect(
+      (await runCheck(unchecked({ id: 'p0', type: 'tcp', target: '127.0.0.1:1' }, { target: '127.0.0.1:0' }))).error,
+    ).toMatch(/^invalid target "127.0.0.1:0"/);
+    expect(
+      (await runCheck(unchecked({ id: 'bad', type: 'tcp', target: 'h:80' }, { target: 'bad_host!:80' }))).error,
+    ).toMatch(/^invalid target/);
   });
 
   it('expect: reads a banner that matches', async () => {

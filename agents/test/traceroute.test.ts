@@ -10,7 +10,7 @@ import { fingerprint } from '../src/checks/traceroute.ts';
 import { udpLengthOf, udpPayload } from '../src/checks/traceroute-packets.ts';
 import { formatTrace } from '../src/checks/traceroute-format.ts';
 import { AgentMetrics } from '../src/metrics.ts';
-import { spec, tempDir, writeFile } from './helpers.ts';
+import { spec, tempDir, unchecked, writeFile } from './helpers.ts';
 import { freePort } from './local-peers.ts';
 import {
   ADDRESSES,
@@ -189,7 +189,7 @@ describe('traceroute on loopback', () => {
   });
 
   it('reports a bad target as data', async () => {
-    const bad = await runCheck(spec({ id: 'bad', type: 'traceroute', target: 'not a host!' }));
+    const bad = await runCheck(unchecked({ id: 'bad', type: 'traceroute', target: 'h' }, { target: 'not a host!' }));
     expect(bad).toMatchObject({ success: false, durationMs: null, error: 'invalid host "not a host!"' });
     const family = await runCheck(spec({ id: 'fam', type: 'traceroute', target: '127.0.0.1', ipVersion: 6 }));
     expect(family).toMatchObject({ success: false, error: 'target 127.0.0.1 is not an IPv6 address' });

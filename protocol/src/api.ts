@@ -3,6 +3,7 @@ import { AgentAction, AgentConfig, AgentStatus, AgentType } from './agents.ts';
 import { CheckSpec } from './checks.ts';
 import { StreamedResult } from './results.ts';
 import { pageOf } from './access.ts';
+import { AgentLocation, Labels } from './check-objects.ts';
 
 /** REST bodies of /api/v1. The backend validates with these; the dashboard types its calls with them. */
 
@@ -17,12 +18,22 @@ export const AgentName = z
 export const CreateAgentBody = z.strictObject({
   name: AgentName,
   type: AgentType,
+  /** checks to create (or reuse by id) and assign to the new agent */
   config: AgentConfigBody.default({ checks: [] }),
+  labels: Labels.default({}),
+  location: AgentLocation.nullable().default(null),
 });
 
 export const PatchAgentBody = z
-  .strictObject({ name: AgentName.optional(), config: AgentConfigBody.optional() })
-  .refine((b) => b.name !== undefined || b.config !== undefined, 'give at least one of name, config');
+  .strictObject({
+    name: AgentName.optional(),
+    /** the checks assigned to this agent by id (selector-assigned checks are not touched) */
+    config: AgentConfigBody.optional(),
+    labels: Labels.optional(),
+    /** null clears it */
+    location: AgentLocation.nullable().optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'give at least one of name, config, labels, location');
 
 export const AgentActionBody = z.strictObject({ action: AgentAction });
 
@@ -33,6 +44,8 @@ export const Agent = z.object({
   ownerId: z.uuid().nullable(),
   managed: z.boolean(),
   config: AgentConfig,
+  labels: z.record(z.string(), z.string()),
+  location: AgentLocation.nullable(),
   status: AgentStatus,
   desiredState: z.enum(['running', 'stopped']),
   lastSeen: z.string().nullable(),
@@ -68,6 +81,8 @@ export type MetricsResponse = z.infer<typeof MetricsResponse>;
 export const StreamMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), user: z.string() }),
   z.object({ type: z.literal('result'), result: StreamedResult }),
+  /** a check was created, changed or deleted: refetch it */
+  z.object({ type: z.literal('check'), id: z.string() }),
   z.object({
     type: z.literal('agent'),
     agent: z.object({ id: z.uuid(), status: AgentStatus, lastSeen: z.string().nullable() }),
