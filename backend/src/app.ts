@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Bus } from './bus/bus.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
+import { graphqlRoutes, graphqlSubprotocol } from './graphql/plugin.ts';
 import { authGuard } from './http/auth-guard.ts';
 import { errors, frameworkErrors, installErrorHandlers } from './http/errors.ts';
 import { installInputGuard } from './http/input-guard.ts';
@@ -17,6 +18,8 @@ import { createMemoryRateCounter, createRedisRateCounter } from './lib/rate-coun
 import { agentLink } from './modules/agents/link.ts';
 import { agentRoutes } from './modules/agents/routes.ts';
 import { createAgentService } from './modules/agents/service.ts';
+import { checkRoutes } from './modules/checks/routes.ts';
+import { createCheckService } from './modules/checks/service.ts';
 import { auditRecorder } from './modules/audit/recorder.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { createAuthenticator } from './modules/auth/authenticator.ts';
@@ -27,6 +30,7 @@ import { createAuthService } from './modules/auth/service.ts';
 import { healthRoutes } from './modules/health/routes.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
 import { createIngest } from './modules/results/ingest.ts';
+import { resultsRoutes } from './modules/results/routes.ts';
 import { streamRoutes } from './modules/stream/routes.ts';
 import { apiTokenRoutes } from './modules/tokens/routes.ts';
 import { createApiTokenService } from './modules/tokens/service.ts';
@@ -47,6 +51,7 @@ export type AppConfig = Pick<Config, 'NOP_AUTH_RATE_LIMIT' | 'NOP_PUBLIC_URL'> &
       | 'NOP_HASH_CONCURRENCY'
       | 'NOP_MAX_AGENTS_PER_USER'
       | 'NOP_MAX_CHECKS_PER_AGENT'
+      | 'NOP_MIN_CHECK_INTERVAL'
       | 'NOP_MAX_CONNECTIONS_PER_ADDRESS'
       | 'NOP_REQUEST_TIMEOUT'
     >
@@ -73,6 +78,7 @@ export interface Services {
   auth: ReturnType<typeof createAuthService>;
   users: ReturnType<typeof createUserService>;
   agents: ReturnType<typeof createAgentService>;
+  checks: ReturnType<typeof createCheckService>;
   authenticator: ReturnType<typeof createAuthenticator>;
   ingest: ReturnType<typeof createIngest>;
 }
@@ -153,10 +159,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   const users = createUserService({ db, hasher, authenticator, issue: auth.issue });
   const tokens = createApiTokenService({ db, authenticator, creations: counter('token-creations', 3_600_000) });
-  const agents = createAgentService(db, bus, deps.cipher, {
-    agentsPerUser: config.NOP_MAX_AGENTS_PER_USER ?? 100,
+  const checks = createCheckService(db, bus, deps.cipher, {
+    minIntervalMs: config.NOP_MIN_CHECK_INTERVAL ?? 1000,
     checksPerAgent: config.NOP_MAX_CHECKS_PER_AGENT ?? 1000,
   });
+  const agents = createAgentService(
+    db,
+    bus,
+    deps.cipher,
+    {
+      agentsPerUser: config.NOP_MAX_AGENTS_PER_USER ?? 100,
+      checksPerAgent: config.NOP_MAX_CHECKS_PER_AGENT ?? 1000,
+    },
+    checks,
+  );
   const ingest = createIngest(db, bus, (n) => telemetry.ingested.inc(n));
 
   // Security headers; the dashboard loads only its own scripts and talks only to its own origin.
@@ -183,8 +199,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(websocket, {
     options: {
       maxPayload: 8 * 1024 * 1024,
-      // browsers offer [nop.v1, nop.jwt.<token>]: we answer nop.v1 and never echo the token
-      handleProtocols: (protocols) => (protocols.has(STREAM_SUBPROTOCOL) ? STREAM_SUBPROTOCOL : false),
+      // browsers offer [nop.v1, nop.jwt.<token>] (on /graphql: a GraphQL subprotocol and the token): we
+      // answer a known name and never echo the token
+      handleProtocols: (protocols, request) =>
+        graphqlSubprotocol(protocols, request) ?? (protocols.has(STREAM_SUBPROTOCOL) ? STREAM_SUBPROTOCOL : false),
     },
   });
   await app.register(authGuard, { authenticator });
@@ -197,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(apiTokenRoutes, { tokens, rateLimit: rate });
   await app.register(auditRoutes, { db });
   await app.register(agentRoutes, { agents, publicUrl: config.NOP_PUBLIC_URL });
+  await app.register(checkRoutes, { checks });
   await app.register(agentLink, {
     db,
     bus,
@@ -205,12 +224,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onLinkCount: (n) => telemetry.agentLinks.set(n),
   });
   await app.register(metricsRoutes, { db });
+  await app.register(resultsRoutes, { db });
   await app.register(streamRoutes, {
     bus,
     authenticator,
     onClientCount: (n) => telemetry.streamClients.set(n),
   });
+  await app.register(graphqlRoutes, { agents, checks, db, bus, authenticator });
   await app.register(dashboard, { root: deps.dashboardRoot });
 
-  return Object.assign(app, { services: { auth, users, agents, authenticator, ingest } }) as unknown as App;
+  return Object.assign(app, { services: { auth, users, agents, checks, authenticator, ingest } }) as unknown as App;
 }

@@ -14,7 +14,9 @@ describe('loadConfig', () => {
       NOP_SIGNUP: 'closed',
       NOP_SIGNUP_ROLE: 'viewer',
       NOP_MAX_CONNECTIONS_PER_ADDRESS: 256,
+      NOP_MIN_CHECK_INTERVAL: 1000,
     });
+    expect(loadConfig({ NOP_MIN_CHECK_INTERVAL: '30s' }).NOP_MIN_CHECK_INTERVAL).toBe(30_000);
     expect(config.DATABASE_URL).toBeUndefined();
   });
 
@@ -45,6 +47,8 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'short' }, /^JWT_SECRET: must be at least 32 characters$/],
     [{ NOP_ADMIN_EMAIL: 'a@b.co' }, /^NOP_ADMIN_PASSWORD: /],
     [{ NOP_MANAGED_AGENT: 'maybe' }, /^NOP_MANAGED_AGENT: /],
+    [{ NOP_MIN_CHECK_INTERVAL: '500ms' }, /^NOP_MIN_CHECK_INTERVAL: must be a duration from 1s/],
+    [{ NOP_MIN_CHECK_INTERVAL: 'often' }, /^NOP_MIN_CHECK_INTERVAL: /],
   ])('stops with one line naming the variable for %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

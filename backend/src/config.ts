@@ -1,3 +1,4 @@
+import { MIN_CHECK_INTERVAL_MS, parseDuration } from '@nop/protocol';
 import { z } from 'zod';
 
 const int = (min: number, max: number) =>
@@ -47,6 +48,18 @@ const EnvSchema = z
     NOP_HASH_CONCURRENCY: int(1, 64).optional(),
     NOP_MAX_AGENTS_PER_USER: int(1, 1_000_000).default(100),
     NOP_MAX_CHECKS_PER_AGENT: int(1, 10_000).default(1_000),
+    // the shortest check interval this server accepts (the protocol's floor is 1 s)
+    NOP_MIN_CHECK_INTERVAL: z
+      .string()
+      .default('1s')
+      .transform((text, ctx) => {
+        const ms = parseDuration(text);
+        if (ms === undefined || ms < MIN_CHECK_INTERVAL_MS || ms > 86_400_000) {
+          ctx.addIssue({ code: 'custom', message: 'must be a duration from 1s to 24h, like 1s, 10s, 1m' });
+          return z.NEVER;
+        }
+        return ms;
+      }),
     // 0 = no cap (set by default behind a proxy, where every client shares the proxy's address)
     NOP_MAX_CONNECTIONS_PER_ADDRESS: int(0, 1_000_000).optional(),
     // seconds within which a request's headers and body must have arrived

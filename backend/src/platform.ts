@@ -76,6 +76,7 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger): 
           db,
           bus,
           agents: app.services.agents,
+          checks: app.services.checks,
           port,
           dataDir: config.NOP_DATA_DIR,
           log: logger,

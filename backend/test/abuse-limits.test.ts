@@ -128,9 +128,10 @@ describe('quotas', () => {
       payload: { config: { checks: checks(4) } },
     });
     expect(patch.statusCode).toBe(409);
-    const { rows } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM checks WHERE agent_id = $1', [
-      fine.json().agent.id,
-    ]);
+    const { rows } = await t.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM check_assignments WHERE agent_id = $1',
+      [fine.json().agent.id],
+    );
     expect(rows[0]!.n).toBe(3);
   });
 

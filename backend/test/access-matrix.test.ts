@@ -170,6 +170,20 @@ async function newAgent(ctx: Ctx, ownerId: string) {
   return id;
 }
 
+/** A new check owned by `ownerId`, assigned to no agent. */
+async function newCheck(ctx: Ctx, ownerId: string) {
+  const response = await ctx.t.app.inject({
+    method: 'POST',
+    url: '/api/v1/checks',
+    headers: ctx.users.admin.headers,
+    payload: { id: uniq('check-'), type: 'icmp', target: '127.0.0.1' },
+  });
+  if (response.statusCode !== 201) throw new Error(`creating a check failed: ${response.body}`);
+  const id = (response.json() as { id: string }).id;
+  await ctx.t.db.query('UPDATE checks SET owner_id = $1 WHERE id = $2', [ownerId, id]);
+  return id;
+}
+
 const exists = async (ctx: Ctx, url: string) =>
   (await ctx.t.app.inject({ url, headers: ctx.users.admin.headers })).statusCode === 200;
 
@@ -486,8 +500,112 @@ const BASE_ROWS: Row[] = [
     },
   ]),
 
+  // checks: everyone reads, editors create and clone, owners (or admins) change
+  { key: 'GET /api/v1/checks', label: '', roles: EVERYONE, build: simple('GET', '/api/v1/checks') },
+  {
+    key: 'POST /api/v1/checks',
+    label: '',
+    roles: EDITORS,
+    build: simple('POST', '/api/v1/checks', () => ({ id: uniq('created-check-'), type: 'icmp', target: '127.0.0.1' })),
+  },
+  {
+    key: 'GET /api/v1/checks/:id',
+    label: '',
+    roles: EVERYONE,
+    build: async (ctx, caller) => ({
+      method: 'GET',
+      url: `/api/v1/checks/${await newCheck(ctx, ctx.other.user.id)}`,
+      headers: caller.headers,
+    }),
+  },
+  {
+    key: 'POST /api/v1/checks/:id/clone',
+    label: '',
+    roles: EDITORS,
+    build: async (ctx, caller) => ({
+      method: 'POST',
+      url: `/api/v1/checks/${await newCheck(ctx, ctx.other.user.id)}/clone`,
+      payload: {},
+      headers: caller.headers,
+    }),
+  },
+  ...(["someone else's", 'own'] as const).flatMap((target): Row[] => [
+    {
+      key: 'PATCH /api/v1/checks/:id',
+      label: `PATCH /api/v1/checks/:id (${target} check)`,
+      roles: EDITORS,
+      owner: true,
+      target,
+      build: async (ctx, caller) => {
+        const id = await newCheck(ctx, ownerFor(ctx, caller, target));
+        return {
+          method: 'PATCH',
+          url: `/api/v1/checks/${id}`,
+          payload: { interval: '42s' },
+          headers: caller.headers,
+          intact: async () =>
+            (await ctx.t.app.inject({ url: `/api/v1/checks/${id}`, headers: ctx.users.admin.headers })).json()
+              .interval !== 42_000,
+        };
+      },
+    },
+    {
+      key: 'DELETE /api/v1/checks/:id',
+      label: `DELETE /api/v1/checks/:id (${target} check)`,
+      roles: EDITORS,
+      owner: true,
+      target,
+      build: async (ctx, caller) => {
+        const id = await newCheck(ctx, ownerFor(ctx, caller, target));
+        return {
+          method: 'DELETE',
+          url: `/api/v1/checks/${id}`,
+          headers: caller.headers,
+          intact: () => exists(ctx, `/api/v1/checks/${id}`),
+        };
+      },
+    },
+    {
+      key: 'POST /api/v1/checks/:id/actions',
+      label: `POST /api/v1/checks/:id/actions (${target} check)`,
+      roles: EDITORS,
+      owner: true,
+      target,
+      build: async (ctx, caller) => {
+        const id = await newCheck(ctx, ownerFor(ctx, caller, target));
+        return {
+          method: 'POST',
+          url: `/api/v1/checks/${id}/actions`,
+          payload: { action: 'disable' },
+          headers: caller.headers,
+          intact: async () =>
+            (await ctx.t.app.inject({ url: `/api/v1/checks/${id}`, headers: ctx.users.admin.headers })).json()
+              .enabled === true,
+        };
+      },
+    },
+  ]),
+
   // data
   { key: 'GET /api/v1/metrics', label: '', roles: EVERYONE, build: simple('GET', '/api/v1/metrics') },
+  {
+    key: 'GET /api/v1/metrics/summary',
+    label: '',
+    roles: EVERYONE,
+    build: simple('GET', '/api/v1/metrics/summary'),
+  },
+  { key: 'GET /api/v1/results', label: '', roles: EVERYONE, build: simple('GET', '/api/v1/results') },
+  { key: 'GET /api/v1/results/export', label: '', roles: EVERYONE, build: simple('GET', '/api/v1/results/export') },
+  { key: 'GET /api/v1/results/latest', label: '', roles: EVERYONE, build: simple('GET', '/api/v1/results/latest') },
+
+  // GraphQL: everyone reads (its subscriptions are the GET's WebSocket upgrade)
+  {
+    key: 'POST /graphql',
+    label: '',
+    roles: EVERYONE,
+    build: simple('POST', '/graphql', () => ({ query: '{ agents { items { id } } checks { items { id } } }' })),
+  },
+  { key: 'GET /graphql', label: '', roles: EVERYONE, build: simple('GET', '/graphql?query=%7B__typename%7D') },
 ];
 const REST_ROWS: Row[] = BASE_ROWS.map((row) => ({ ...row, label: row.label || row.key }));
 

@@ -63,7 +63,7 @@ describe('agent through a backend outage', () => {
     backend.child.kill('SIGKILL'); // an outage, not a clean stop
     await new Promise((r) => backend.child.once('exit', r));
     await expect.poll(async () => (await health()).connected, { timeout: 5000 }).toBe(false);
-    await sleep(1500);
+    await sleep(4000); // a few runs at the 1 s minimum interval
   };
   /** stop the checks, then wait until the agent holds nothing unacked */
   const quiesce = async () => {
@@ -90,7 +90,7 @@ describe('agent through a backend outage', () => {
       name: 'outage-test',
       type: 'multi',
       config: {
-        checks: [{ id: 'tcp-fast', type: 'tcp', target: `127.0.0.1:${port}`, interval: '100ms', timeout: '1s' }],
+        checks: [{ id: 'tcp-fast', type: 'tcp', target: `127.0.0.1:${port}`, interval: '1s', timeout: '500ms' }],
       },
     });
     agentId = created.agent.id;
@@ -110,7 +110,7 @@ describe('agent through a backend outage', () => {
     await expect.poll(async () => (await health().catch(() => ({}))).connected, { timeout: 10_000 }).toBe(true);
     await sleep(1000);
     await outage();
-    expect((await health()).unackedResults).toBeGreaterThan(5); // piled up while nobody acked them
+    expect((await health()).unackedResults).toBeGreaterThan(2); // piled up while nobody acked them
 
     backend = await startBackend(env());
     await quiesce();
@@ -120,7 +120,7 @@ describe('agent through a backend outage', () => {
       0,
     );
     expect((await health()).droppedResults).toBe(0);
-    expect(made).toBeGreaterThan(20);
+    expect(made).toBeGreaterThan(8);
     expect(await stored()).toBe(made);
     // the check started failing when the backend went away: the agent took a traceroute, stored with its hops
     const trace = await sql.query<{ details: any }>(
@@ -145,7 +145,7 @@ describe('agent through a backend outage', () => {
           (r: { id: string }) => r.id,
         ) as string[],
     );
-    expect(spooledIds.length).toBeGreaterThan(5);
+    expect(spooledIds.length).toBeGreaterThan(2);
 
     backend = await startBackend(env());
     agent = startAgent();

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './helpers/databases.ts';
 import { createTestApp, signup, type TestApp } from './helpers/app.ts';
 
-const icmp = (id: string, extra: object = {}) => ({ id, type: 'icmp', target: '127.0.0.1', interval: '5s', ...extra });
+const icmp = (id: string, extra: object = {}) => ({
+  id,
+  type: 'icmp',
+  target: '127.0.0.1',
+  interval: '5s',
+  timeout: '2s',
+  ...extra,
+});
 
 describe.each(ENGINES)('agents API on %s', (engine) => {
   let t: TestApp;
@@ -45,7 +52,10 @@ describe.each(ENGINES)('agents API on %s', (engine) => {
       created.agent.id,
     ]);
     expect(rows[0]!.token_hash).toBe(createHash('sha256').update(created.token).digest('hex'));
-    const checks = await t.db.query('SELECT id, type, target FROM checks WHERE agent_id = $1', [created.agent.id]);
+    const checks = await t.db.query(
+      'SELECT c.id, c.type, c.target FROM checks c JOIN check_assignments x ON x.check_id = c.id WHERE x.agent_id = $1',
+      [created.agent.id],
+    );
     expect(checks.rows).toEqual([{ id: 'p1', type: 'icmp', target: '127.0.0.1' }]);
     // the token is never shown again
     const fetched = await call('GET', `/api/v1/agents/${created.agent.id}`);
@@ -151,7 +161,7 @@ describe.each(ENGINES)('agents API on %s', (engine) => {
     }
   });
 
-  it('renames and reconfigures, bumping the config version and the checks table', async () => {
+  it('renames and reconfigures, bumping the config version and its check assignments', async () => {
     const created = await create({ name: name(), type: 'ping', config: { checks: [icmp('a')] } });
     const url = `/api/v1/agents/${created.agent.id}`;
     const renamed = await call('PATCH', url, { name: `${created.agent.name}-renamed` });
@@ -160,9 +170,10 @@ describe.each(ENGINES)('agents API on %s', (engine) => {
     const reconfigured = await call('PATCH', url, { config: { checks: [icmp('b'), icmp('c', { count: 5 })] } });
     expect(reconfigured.statusCode).toBe(200);
     expect(reconfigured.json().config.version).toBe(2);
-    const checks = await t.db.query<{ id: string }>('SELECT id FROM checks WHERE agent_id = $1 ORDER BY id', [
-      created.agent.id,
-    ]);
+    const checks = await t.db.query<{ id: string }>(
+      'SELECT check_id AS id FROM check_assignments WHERE agent_id = $1 ORDER BY 1',
+      [created.agent.id],
+    );
     expect(checks.rows.map((r) => r.id)).toEqual(['b', 'c']);
   });
 
@@ -211,13 +222,13 @@ describe.each(ENGINES)('agents API on %s', (engine) => {
     expect(bad.json().detail).toContain('body.action');
   });
 
-  it('deletes an agent and its checks', async () => {
+  it('deletes an agent and its check assignments', async () => {
     const created = await create({ name: name(), type: 'ping', config: { checks: [icmp('a')] } });
     const url = `/api/v1/agents/${created.agent.id}`;
     const deleted = await call('DELETE', url);
     expect(deleted.statusCode).toBe(204);
     expect((await call('GET', url)).statusCode).toBe(404);
-    const checks = await t.db.query('SELECT 1 FROM checks WHERE agent_id = $1', [created.agent.id]);
+    const checks = await t.db.query('SELECT 1 FROM check_assignments WHERE agent_id = $1', [created.agent.id]);
     expect(checks.rows).toHaveLength(0);
   });
 

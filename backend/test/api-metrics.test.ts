@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CheckResult } from '@nop/protocol';
+import { HistoryMetricsResponse, MetricsSummaryResponse, type CheckResult } from '@nop/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../src/bus/bus.ts';
 import { ENGINES } from './helpers/databases.ts';
@@ -26,6 +26,7 @@ describe.each(ENGINES)('metrics API and ingest on %s', (engine) => {
   let t: TestApp;
   let headers: Record<string, string>;
   let agentId: string;
+  let otherAgentId: string;
 
   beforeAll(async () => {
     t = await createTestApp(engine);
@@ -47,6 +48,18 @@ describe.each(ENGINES)('metrics API and ingest on %s', (engine) => {
       result('ping', 60, 100),
       result('ping', 70, null, { error: 'timeout after 2000 ms' }),
       result('other', 5, 5),
+    ]);
+    // a second place running the same check, with jitter
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/agents',
+      headers,
+      payload: { name: 'm2', type: 'ping' },
+    });
+    otherAgentId = other.json().agent.id;
+    await t.app.services.ingest({ id: otherAgentId, name: 'm2' }, [
+      result('ping', 0, 50, { metrics: { loss_ratio: 0, jitter_ms: 2 } }),
+      result('ping', 30, 70, { metrics: { loss_ratio: 0.25, jitter_ms: 4 } }),
     ]);
   });
   afterAll(() => t?.close());
@@ -83,6 +96,82 @@ describe.each(ENGINES)('metrics API and ingest on %s', (engine) => {
     ).toEqual(['other', 'ping']);
     const loss = await get(`agent_id=${agentId}&check_id=ping&metric=loss_ratio&${range}&step=120`);
     expect(loss.json().series[0].points[0]).toMatchObject({ avg: 1 / 6, max: 1, count: 6 });
+  });
+
+  it('adds p10..p99, loss, jitter and uptime per step', async () => {
+    const response = await get(`agent_id=${agentId}&check_id=ping&${range}&step=1m`);
+    const body = HistoryMetricsResponse.parse(response.json());
+    expect(body.series[0]).toMatchObject({ agentId, agentName: 'm1', checkId: 'ping' });
+    const [first, second] = body.series[0]!.points;
+    // percentile_cont over 10, 20, 30, 40: 10 + (3 * p) * 10
+    expect(first).toMatchObject({ p25: 17.5, p50: 25, p75: 32.5, loss: 0, jitter: null, uptime: 1 });
+    expect(first!.p10).toBeCloseTo(13, 9);
+    expect(first!.p90).toBeCloseTo(37, 9);
+    expect(first!.p99).toBeCloseTo(39.7, 9);
+    // the failed run has no value: percentiles of 100 alone, but it counts for loss and uptime
+    expect(second).toMatchObject({ p10: 100, p50: 100, p99: 100, loss: 0.5, uptime: 0.5 });
+  });
+
+  it('returns one series per agent for a check alone, one per check for an agent alone', async () => {
+    const byCheck = HistoryMetricsResponse.parse((await get(`check_id=ping&${range}&step=120`)).json());
+    expect(byCheck.series.map((s) => s.agentName).sort()).toEqual(['m1', 'm2']);
+    const m2 = byCheck.series.find((s) => s.agentId === otherAgentId)!;
+    expect(m2.points).toEqual([
+      expect.objectContaining({ avg: 60, p50: 60, count: 2, failures: 0, loss: 0.125, jitter: 3, uptime: 1 }),
+    ]);
+    const byAgent = HistoryMetricsResponse.parse((await get(`agent_id=${otherAgentId}&${range}`)).json());
+    expect(byAgent.series.map((s) => s.checkId)).toEqual(['ping']);
+  });
+
+  it('summarises each (agent, check) over a range exactly', async () => {
+    const response = await t.app.inject({ url: `/api/v1/metrics/summary?check_id=ping&${range}`, headers });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = MetricsSummaryResponse.parse(response.json());
+    expect(body).toMatchObject({ from: '2026-01-05T10:00:00.000Z', to: '2026-01-05T10:02:00.000Z', truncated: false });
+    expect(body.items.map((i) => i.agentName)).toEqual(['m1', 'm2']);
+    const [m1, m2] = body.items;
+    // m1: 10, 20, 30, 40, 100 ms and one failure without a value
+    expect(m1).toMatchObject({
+      agentId,
+      checkId: 'ping',
+      count: 6,
+      failures: 1,
+      uptimePct: 500 / 6,
+      latency: { p50: 30, min: 10, max: 100, avg: 40 },
+      jitter: null,
+      firstTime: '2026-01-05T10:00:00.000Z',
+      lastTime: '2026-01-05T10:01:10.000Z',
+    });
+    expect(m1!.latency.p95).toBeCloseTo(88, 9); // 40 + 0.8 * 60
+    expect(m1!.latency.p99).toBeCloseTo(97.6, 9); // 40 + 0.96 * 60
+    expect(m1!.loss).toBeCloseTo(1 / 6, 12);
+    expect(m2).toMatchObject({ count: 2, failures: 0, uptimePct: 100, loss: 0.125, jitter: 3 });
+    expect(m2!.latency).toMatchObject({ p50: 60, min: 50, max: 70, avg: 60 });
+
+    const one = MetricsSummaryResponse.parse(
+      (await t.app.inject({ url: `/api/v1/metrics/summary?agent_id=${agentId}&${range}`, headers })).json(),
+    );
+    expect(one.items.map((i) => i.checkId)).toEqual(['other', 'ping']);
+  });
+
+  it.each([
+    ['from=0&to=2000000000', 'query.from'],
+    ['from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 'query.from'],
+    ['agent_id=nope', 'query.agent_id'],
+    [`agent_id=${randomUUID()}`, 'query.agent_id'],
+    ['check_id=no-such-check', 'query.check_id'],
+    ['check_id=Bad%20Id', 'query.check_id'],
+    ['step=1m', 'query'],
+  ])('refuses a summary with %s (400 naming %s)', async (query, field) => {
+    const response = await t.app.inject({ url: `/api/v1/metrics/summary?${query}`, headers });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().detail).toContain(field);
+  });
+
+  it('summarises the last day by default', async () => {
+    const body = MetricsSummaryResponse.parse((await t.app.inject({ url: '/api/v1/metrics/summary', headers })).json());
+    expect(Date.parse(body.to) - Date.parse(body.from)).toBe(86_400_000);
+    expect(body.items).toEqual([]);
   });
 
   it('defaults to the last hour', async () => {

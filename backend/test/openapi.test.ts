@@ -31,7 +31,7 @@ describe('OpenAPI document (docs/openapi.json)', () => {
       jwt: createJwtService('x'.repeat(32), 60),
       cipher: createSecretCipher('x'.repeat(32)),
       onRoute: (method, url) => {
-        if (method !== 'HEAD' && /^\/(api|ws|healthz|readyz|metrics)/.test(url))
+        if (method !== 'HEAD' && /^\/(api|ws|graphql|healthz|readyz|metrics)/.test(url))
           routes.add(`${method} ${url.replace(/:(\w+)/g, '{$1}')}`);
       },
     });

@@ -172,4 +172,65 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
       expect(closed!.at - start).toBeLessThan(1000);
     },
   );
+
+  it('brings a check assigned by label to agents linked to either replica within 2 s', async () => {
+    const token = adminToken;
+    const linked: Array<Awaited<ReturnType<typeof connect>>> = [];
+    for (const [i, replica] of [a, b].entries()) {
+      const created = await api(
+        a,
+        'POST',
+        '/api/v1/agents',
+        {
+          name: `labelled-${i}`,
+          type: 'multi',
+          labels: { region: 'test-eu' },
+        },
+        token,
+      );
+      expect(created.status).toBe(201);
+      const agent = await connect(`${replica.url.replace('http', 'ws')}/api/v1/agents/link`, {
+        headers: { authorization: `Bearer ${created.body.token}` },
+      });
+      agent.send(JSON.stringify({ type: 'register', agentVersion: 't', hostname: 'h', configVersion: 0 }));
+      await inbox(agent).next((m) => m.type === 'config');
+      linked.push(agent);
+    }
+    const holds = (id: string, interval?: number) => (m: any) =>
+      m.type === 'config' &&
+      m.config.checks.some((c: any) => c.id === id && (interval === undefined || c.interval === interval));
+    const timed = async (change: () => Promise<unknown>, pred: (m: any) => boolean) => {
+      const started = performance.now();
+      await change();
+      await Promise.all(linked.map((agent) => inbox(agent).next(pred, 2000)));
+      return performance.now() - started;
+    };
+    const created = await timed(
+      async () =>
+        expect(
+          (
+            await api(
+              b,
+              'POST',
+              '/api/v1/checks',
+              { id: 'eu-ping', type: 'icmp', target: '127.0.0.1', selector: 'region=test-eu' },
+              token,
+            )
+          ).status,
+        ).toBe(201),
+      holds('eu-ping'),
+    );
+    const changed = await timed(
+      () => api(a, 'PATCH', '/api/v1/checks/eu-ping', { interval: '30s' }, token),
+      holds('eu-ping', 30_000),
+    );
+    const removed = await timed(
+      () => api(b, 'DELETE', '/api/v1/checks/eu-ping', undefined, token),
+      (m) => m.type === 'config' && !m.config.checks.some((c: any) => c.id === 'eu-ping'),
+    );
+    console.log(
+      `check change to 2 agents on 2 replicas: create ${created.toFixed(0)} ms, update ${changed.toFixed(0)} ms, delete ${removed.toFixed(0)} ms`,
+    );
+    linked.forEach((agent) => agent.close());
+  });
 });

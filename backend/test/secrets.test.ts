@@ -70,7 +70,10 @@ describe.each(ENGINES)('check secrets on %s', (engine) => {
   };
   const storedText = async (agentId: string) => {
     const agents = await t.db.query<{ config: unknown }>('SELECT config FROM agents WHERE id = $1', [agentId]);
-    const checks = await t.db.query<{ spec: unknown }>('SELECT spec FROM checks WHERE agent_id = $1', [agentId]);
+    const checks = await t.db.query<{ spec: unknown }>(
+      'SELECT c.spec FROM checks c JOIN check_assignments x ON x.check_id = c.id WHERE x.agent_id = $1',
+      [agentId],
+    );
     return JSON.stringify([agents.rows, checks.rows]);
   };
 
@@ -174,10 +177,10 @@ describe.each(ENGINES)('check secrets on %s', (engine) => {
       created.agent.id,
       JSON.stringify([legacy]),
     ]);
-    await t.db.query('UPDATE checks SET spec = $2::jsonb WHERE agent_id = $1', [
-      created.agent.id,
-      JSON.stringify(legacy),
-    ]);
+    await t.db.query(
+      'UPDATE checks SET spec = $2::jsonb WHERE id IN (SELECT check_id FROM check_assignments WHERE agent_id = $1)',
+      [created.agent.id, JSON.stringify(legacy)],
+    );
     expect(await storedText(created.agent.id)).toContain('canary');
 
     expect(await encryptStoredSecrets(t.db, t.cipher)).toBeGreaterThanOrEqual(1);
@@ -204,7 +207,9 @@ describe.each(ENGINES)('check secrets on %s', (engine) => {
     });
     await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
     const port = (target.address() as { port: number }).port;
-    const created = await create([{ ...secretCheck(), target: `http://127.0.0.1:${port}/health`, interval: '1s' }]);
+    const created = await create([
+      { ...secretCheck(), target: `http://127.0.0.1:${port}/health`, interval: '1s', timeout: '500ms' },
+    ]);
     let output = '';
     const tee = teeTo(logFile('agent'));
     const agent = spawn(process.execPath, [AGENT_BIN], {

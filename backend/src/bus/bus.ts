@@ -22,6 +22,8 @@ export const CHANNELS = {
   agentCommand: 'agent-command',
   /** {agentId}: an agent's config changed; the replica holding its link sends it */
   agentConfig: 'agent-config',
+  /** {id}: a check was created, changed or deleted (open dashboards refetch it) */
+  checks: 'checks',
   /** {sessions?, tokens?, users?}: these sessions / API tokens / users' credentials stopped working */
   authRevoked: 'auth-revoked',
 } as const;

@@ -8,31 +8,46 @@ import {
   AuditEntry,
   AuthOptions,
   ChangePasswordBody,
-  CheckSpec,
+  CheckActionBody,
+  CheckMetaInput,
+  CheckObject,
+  CheckPage,
+  CheckType,
+  CheckVariants,
+  CloneCheckBody,
   CreateAgentBody,
   CreatedAgent,
   CreatedApiToken,
   CreatedInvitation,
   CreateUserBody,
   EndedSessions,
+  EXPORT_CSV_COLUMNS,
+  HistoryMetricsResponse,
   Invitation,
   InvitationBody,
   InvitationInfo,
   InvitationTokenBody,
+  LATEST_MAX_PAIRS,
+  LatestResultsResponse,
   LoginBody,
   MetricsResponse,
+  MetricsSummaryResponse,
   pageOf,
   PAGE_MAX_LIMIT,
   PatchAgentBody,
   PatchUserBody,
+  ResultsPage,
   SECRET_MASK,
   Session,
   SignupBody,
+  StreamedResult,
   TokenResponse,
   UpdateMeBody,
   User,
 } from '@nop/protocol';
 import { z } from 'zod';
+import { GraphqlRequest } from '../graphql/request.ts';
+import { LIMITS as GRAPHQL_LIMITS } from '../graphql/limits.ts';
 import { POLICY, type RoutePolicy } from './policy.ts';
 
 /**
@@ -58,7 +73,11 @@ const INPUTS = {
   CreateAgentBody,
   PatchAgentBody,
   AgentActionBody,
-  CheckSpecInput: CheckSpec,
+  CheckSpecInput: CheckVariants,
+  CheckMetaInput,
+  CheckActionBody,
+  CloneCheckBody,
+  GraphqlRequest,
 };
 const OUTPUTS = {
   TokenResponse,
@@ -81,7 +100,14 @@ const OUTPUTS = {
   AgentPage,
   CreatedAgent,
   MetricsResponse,
-  CheckSpec,
+  HistoryMetricsResponse,
+  MetricsSummaryResponse,
+  StreamedResult,
+  ResultsPage,
+  LatestResultsResponse,
+  CheckSpec: CheckVariants,
+  Check: CheckObject,
+  CheckPage,
 };
 
 function components(schemas: Record<string, z.ZodType>, io: 'input' | 'output') {
@@ -89,6 +115,25 @@ function components(schemas: Record<string, z.ZodType>, io: 'input' | 'output') 
   for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
   const converted = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => ref(id).$ref }).schemas;
   return Object.fromEntries(Object.entries(converted).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
+}
+
+type JsonSchema = { properties?: Record<string, unknown>; required?: string[] } & Record<string, unknown>;
+
+/**
+ * A check travels flat: each type's settings beside labels, enabled and assignment, the id optional
+ * (made from type and target). Built from the two input schemas so it cannot drift from them.
+ */
+function checkBodies(inputs: Record<string, JsonSchema>, partial: boolean): JsonSchema {
+  const spec = inputs.CheckSpecInput!;
+  const meta = inputs.CheckMetaInput!;
+  const variants = (spec.oneOf ?? spec.anyOf) as JsonSchema[];
+  return {
+    oneOf: variants.map((variant) => ({
+      ...variant,
+      properties: { ...variant.properties, ...meta.properties },
+      required: partial ? [] : (variant.required ?? []).filter((name) => name !== 'id'),
+    })),
+  };
 }
 
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -106,6 +151,13 @@ const idParam = (what: string) => ({
   description: `the ${what}'s id`,
   schema: { type: 'string', format: 'uuid' },
 });
+const checkIdParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: "the check's id",
+  schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' },
+};
 const query = (name: string, description: string, schema: object = { type: 'string' }) => ({
   name,
   in: 'query',
@@ -120,6 +172,34 @@ const pageQuery = [
   }),
   query('cursor', 'nextCursor of the previous page', { type: 'string', maxLength: 512 }),
 ];
+/** The History API's filters: agent and check first (the only ones some routes take). */
+const resultFilters = [
+  query('agent_id', 'only this agent (an unknown one is a 400)', { type: 'string', format: 'uuid' }),
+  query('check_id', 'only this check id (an unknown one is a 400)', {
+    type: 'string',
+    pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$',
+  }),
+  query('status', 'ok: successful runs only; failed: failed runs only', { type: 'string', enum: ['ok', 'failed'] }),
+];
+/** What GraphQL answers (its own format, not problem+json: GraphQL over HTTP, application/json). */
+const graphqlResponse = {
+  type: 'object',
+  properties: {
+    data: { type: ['object', 'null'] },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['message'],
+        properties: {
+          message: { type: 'string' },
+          path: { type: 'array', items: { type: ['string', 'integer'] } },
+          extensions: { type: 'object', properties: { code: { type: 'string' }, argument: { type: 'string' } } },
+        },
+      },
+    },
+  },
+};
 const badInput = { '400': problem('malformed JSON or an invalid field (named in detail and errors)') };
 const limited = { '429': problem('too many attempts (Retry-After says when to retry)') };
 const notFound = (what: string) => ({ '404': problem(`no such ${what}`) });
@@ -165,6 +245,7 @@ function paths(spec: Record<string, Record<string, Operation | object[]>>) {
 }
 
 export function buildOpenApi() {
+  const inputSchemas = components(INPUTS, 'input') as Record<string, JsonSchema>;
   return {
     openapi: '3.1.0',
     info: {
@@ -435,9 +516,79 @@ export function buildOpenApi() {
           },
         },
       },
+      '/api/v1/checks': {
+        get: {
+          summary: 'Checks, by id',
+          parameters: [
+            query('type', 'only checks of this type', { type: 'string', enum: CheckType.options }),
+            query('label', 'labels the checks carry: region=eu,role=edge'),
+            query('agent_id', 'checks this agent runs now', { type: 'string', format: 'uuid' }),
+            query('q', 'part of the id or target', { type: 'string', minLength: 1, maxLength: 200 }),
+            query('enabled', 'only enabled or disabled checks', { type: 'string', enum: ['true', 'false'] }),
+            ...pageQuery,
+          ],
+          responses: { '200': answer('checks', 'CheckPage'), ...badInput },
+        },
+        post: {
+          summary: 'Create a check and assign it to agents by id and/or label selector',
+          description:
+            'The configs of the agents it reaches are compiled again and sent to them (within 2 s). Editors ' +
+            'assign only to agents they own, and their selectors reach only agents they own.',
+          requestBody: { required: true, content: json(ref('CheckBody')) },
+          responses: {
+            '201': answer('created', 'Check'),
+            ...badInput,
+            '409': problem('the id is taken, or an agent would run more checks than allowed'),
+          },
+        },
+      },
+      '/api/v1/checks/{id}': {
+        parameters: [checkIdParam],
+        get: { summary: 'One check', responses: { '200': answer('the check', 'Check'), ...notFound('check') } },
+        patch: {
+          summary: 'Change a check: only the fields sent (the version grows by one)',
+          requestBody: { required: true, content: json(ref('CheckPatchBody')) },
+          responses: {
+            '200': answer('updated', 'Check'),
+            ...badInput,
+            ...notFound('check'),
+            '409': problem('an agent would run more checks than allowed'),
+          },
+        },
+        delete: {
+          summary: 'Delete a check (its agents stop running it; its results stay)',
+          responses: { '204': noContent('deleted'), ...notFound('check') },
+        },
+      },
+      '/api/v1/checks/{id}/actions': {
+        parameters: [checkIdParam],
+        post: {
+          summary: 'Enable or disable a check',
+          requestBody: body('CheckActionBody'),
+          responses: { '200': answer('the check', 'Check'), ...badInput, ...notFound('check') },
+        },
+      },
+      '/api/v1/checks/{id}/clone': {
+        parameters: [checkIdParam],
+        post: {
+          summary: 'Copy a check under a new id (made from type and target when absent)',
+          requestBody: { required: false, content: json(ref('CloneCheckBody')) },
+          responses: {
+            '201': answer('the copy', 'Check'),
+            ...badInput,
+            ...notFound('check'),
+            '409': problem('the id is taken, or an agent would run more checks than allowed'),
+          },
+        },
+      },
       '/api/v1/metrics': {
         get: {
-          summary: 'Aggregated series (avg, min, max, p95 per step) from stored results',
+          summary: 'Aggregated series from stored results: per step avg, min, max, p10..p99, loss, jitter, uptime',
+          description:
+            'One series per (agent, check): by check alone one per agent, by agent alone one per check. ' +
+            'p10/p25/p75/p90 draw SmokePing-style bands; loss is the mean metrics.loss_ratio (0..1) and ' +
+            'jitter the mean metrics.jitter_ms of the runs that report them; uptime is the share of ' +
+            'successful runs (0..1).',
           parameters: [
             query('agent_id', 'only this agent', { type: 'string', format: 'uuid' }),
             query('check_id', 'only this check'),
@@ -446,7 +597,66 @@ export function buildOpenApi() {
             query('to', 'ISO-8601 or epoch seconds; default: now (the range may span 400 days)'),
             query('step', 'seconds or a duration (10s, 1m), 1 s to 366 days; default: about 300 points'),
           ],
-          responses: { '200': answer('series', 'MetricsResponse'), ...badInput },
+          responses: { '200': answer('series', 'HistoryMetricsResponse'), ...badInput },
+        },
+      },
+      '/api/v1/metrics/summary': {
+        get: {
+          summary: 'Per (agent, check) over a range: runs, failures, uptime %, latency p50/p95/p99, loss, jitter',
+          description: `By agent name, then check id; at most ${LATEST_MAX_PAIRS} pairs (then \`truncated\`).`,
+          parameters: [
+            ...resultFilters.slice(0, 2),
+            query('from', 'ISO-8601 or epoch seconds; default: a day before `to`'),
+            query('to', 'ISO-8601 or epoch seconds; default: now (the range may span 400 days)'),
+          ],
+          responses: { '200': answer('summary', 'MetricsSummaryResponse'), ...badInput },
+        },
+      },
+      '/api/v1/results': {
+        get: {
+          summary: 'Stored results, newest first (time, then id)',
+          description: 'An unknown agent_id or check_id is a 400 naming the field, not an empty page.',
+          parameters: [
+            ...resultFilters,
+            query('from', 'ISO-8601 or epoch seconds: results at or after it'),
+            query('to', 'ISO-8601 or epoch seconds: results before it'),
+            ...pageQuery,
+          ],
+          responses: { '200': answer('results', 'ResultsPage'), ...badInput },
+        },
+      },
+      '/api/v1/results/export': {
+        get: {
+          summary: 'Stored results as a streamed CSV or NDJSON file, oldest first',
+          description:
+            'Any range (default: the last 24 h), streamed in chunks: a client that goes away stops it. CSV ' +
+            `(RFC 4180, CRLF) has the header ${EXPORT_CSV_COLUMNS.join(',')}; metrics is JSON text. A cell ` +
+            'starting with = + - @, a tab or a carriage return is written with a leading single quote, so ' +
+            'spreadsheets show it instead of running it as a formula. NDJSON has one StreamedResult per line.',
+          parameters: [
+            query('format', 'csv (default) or ndjson', { type: 'string', enum: ['csv', 'ndjson'] }),
+            ...resultFilters,
+            query('from', 'ISO-8601 or epoch seconds; default: a day before `to`'),
+            query('to', 'ISO-8601 or epoch seconds; default: now'),
+          ],
+          responses: {
+            '200': {
+              description: 'the file (Content-Disposition: attachment)',
+              content: {
+                'text/csv': { schema: { type: 'string' } },
+                'application/x-ndjson': { schema: { type: 'string' } },
+              },
+            },
+            ...badInput,
+          },
+        },
+      },
+      '/api/v1/results/latest': {
+        get: {
+          summary: "The latest result of every check in the agents' configs (null: none yet)",
+          description: `By agent name, then check id; at most ${LATEST_MAX_PAIRS} pairs (then \`truncated\`).`,
+          parameters: resultFilters.slice(0, 2),
+          responses: { '200': answer('latest results', 'LatestResultsResponse'), ...badInput },
         },
       },
       '/api/v1/agents/link': {
@@ -461,6 +671,49 @@ export function buildOpenApi() {
             '101': { description: 'switching protocols' },
             '401': problem('missing or unknown agent token'),
             '426': problem('a plain HTTP request: this endpoint speaks WebSocket only'),
+          },
+        },
+      },
+      '/graphql': {
+        post: {
+          summary: 'GraphQL: read agents, checks, results and metrics (schema: docs/schema.graphql)',
+          description:
+            'The same data and inputs as the REST routes, for any signed-in role; no mutations. A request that ' +
+            'is not well-formed (no query, an unknown field, a batch) is a 400 problem+json; GraphQL errors ' +
+            '(syntax, validation, a bad argument, a limit) answer 200 with `errors`, each with extensions.code ' +
+            `(BAD_USER_INPUT names the argument). Limits: query ${GRAPHQL_LIMITS.queryBytes} bytes, ` +
+            `${GRAPHQL_LIMITS.tokens} tokens, depth ${GRAPHQL_LIMITS.depth}, ${GRAPHQL_LIMITS.fields} fields, ` +
+            `${GRAPHQL_LIMITS.aliases} aliases, cost ${GRAPHQL_LIMITS.cost} (each field 1, what a list selects ` +
+            'once per item: `limit` items for a page, default 50; 10 for other lists).',
+          requestBody: body('GraphqlRequest'),
+          responses: {
+            '200': { description: 'a GraphQL response: `data` and/or `errors`', content: json(graphqlResponse) },
+            ...badInput,
+            '413': problem(`the body is over ${GRAPHQL_LIMITS.bodyBytes} bytes`),
+            '415': problem('the body is neither application/json nor application/graphql'),
+          },
+        },
+        get: {
+          summary: 'GraphQL queries by GET, and subscriptions over a WebSocket (graphql-transport-ws)',
+          description:
+            'A plain GET runs a query (`?query=`, `&variables=` as JSON, `&operationName=`). Upgraded to a ' +
+            'WebSocket with the subprotocol `graphql-transport-ws` (or `graphql-ws`) it carries ' +
+            'subscriptions, `subscription { results(checkId, agentId) { … } }`: results as they are stored. ' +
+            'Authenticate the upgrade like /ws/stream (`Authorization`, or from a browser the extra subprotocol ' +
+            '`nop.jwt.<JWT>`, never echoed); the socket closes with 1008 when the credential expires or is revoked.',
+          parameters: [
+            query('query', 'the GraphQL query (a plain GET needs it)', {
+              type: 'string',
+              maxLength: GRAPHQL_LIMITS.queryBytes,
+            }),
+            query('variables', 'the variables, as a JSON object'),
+            query('operationName', 'which operation of the document to run', { type: 'string', maxLength: 200 }),
+          ],
+          responses: {
+            '101': { description: 'switching protocols (WebSocket)' },
+            '200': { description: 'a GraphQL response: `data` and/or `errors`', content: json(graphqlResponse) },
+            ...badInput,
+            '405': problem('a mutation or subscription by plain GET'),
           },
         },
       },
@@ -503,7 +756,12 @@ export function buildOpenApi() {
         },
       },
       schemas: {
-        ...components(INPUTS, 'input'),
+        ...inputSchemas,
+        CheckBody: checkBodies(inputSchemas, false),
+        CheckPatchBody: {
+          ...checkBodies(inputSchemas, true),
+          description: 'any fields of a check; null removes an optional setting; the id cannot change',
+        },
         ...components(OUTPUTS, 'output'),
         Problem: {
           type: 'object',

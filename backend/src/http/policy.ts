@@ -91,9 +91,25 @@ export const POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/v1/agents/:id/actions': owner(['agent.action', 'agent']),
   'GET /api/v1/agents/link': { access: 'agent' },
 
+  // checks: everyone reads, editors create, owners (or admins) change
+  'GET /api/v1/checks': roles(EVERYONE),
+  'POST /api/v1/checks': roles(EDITORS, ['check.create', 'check']),
+  'GET /api/v1/checks/:id': roles(EVERYONE),
+  'PATCH /api/v1/checks/:id': owner(['check.update', 'check']),
+  'DELETE /api/v1/checks/:id': owner(['check.delete', 'check']),
+  'POST /api/v1/checks/:id/actions': owner(['check.action', 'check']),
+  'POST /api/v1/checks/:id/clone': roles(EDITORS, ['check.clone', 'check']),
+
   // data
   'GET /api/v1/metrics': roles(EVERYONE),
+  'GET /api/v1/metrics/summary': roles(EVERYONE),
+  'GET /api/v1/results': roles(EVERYONE),
+  'GET /api/v1/results/export': roles(EVERYONE),
+  'GET /api/v1/results/latest': roles(EVERYONE),
   'GET /ws/stream': roles(EVERYONE),
+  // GraphQL: reads only (queries, and subscriptions over the GET's WebSocket upgrade)
+  'POST /graphql': roles(EVERYONE),
+  'GET /graphql': roles(EVERYONE),
 };
 
 /** The policy of a route, by Fastify's method and URL pattern; HEAD is its GET. */

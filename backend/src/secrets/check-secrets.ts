@@ -37,8 +37,9 @@ export function sealChecks(
   checks: CheckSpec[],
   stored: CheckSpec[],
   cipher: SecretCipher,
-  where = 'body.config.checks',
+  where: string | ((index: number) => string) = 'body.config.checks',
 ): CheckSpec[] {
+  const pathOf = typeof where === 'string' ? (index: number) => `${where}[${index}]` : where;
   const storedById = new Map(stored.map((check) => [check.id, check]));
   const problems: FieldError[] = [];
   const sealed = checks.map((incoming, index) =>
@@ -48,7 +49,7 @@ export function sealChecks(
       const kept = previous && secretAt(previous, path);
       if (kept !== undefined) return cipher.isEncrypted(kept) ? kept : cipher.encrypt(kept);
       problems.push({
-        path: `${where}[${index}].${path.join('.')}`,
+        path: `${pathOf(index)}.${path.join('.')}`,
         message: `"${SECRET_MASK}" keeps a stored value, but check "${incoming.id}" has none here: send the value`,
       });
       return value;

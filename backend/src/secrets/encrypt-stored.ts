@@ -1,6 +1,6 @@
-import { mapCheckSecrets, type AgentConfig } from '@nop/protocol';
+import { mapCheckSecrets, type CheckSpec } from '@nop/protocol';
 import type { Db } from '../db/db.ts';
-import { syncChecks } from '../modules/agents/repo.ts';
+import { lockCompilation, recompileAgents } from '../modules/checks/compile.ts';
 import { ENCRYPTED_PREFIX, type SecretCipher } from './cipher.ts';
 import { moveUrlCredentials } from './check-secrets.ts';
 
@@ -12,32 +12,46 @@ const NEEDS_SEALING =
 
 /**
  * Runs at every start, after the schema migrations: check secrets stored in clear (before NOP
- * encrypted them, or by hand) are encrypted, and credentials inside HTTP targets move to basicAuth.
- * Idempotent: a second run finds nothing to do. Returns how many agents it rewrote.
+ * encrypted them, or by hand) are encrypted, and credentials inside HTTP targets move to basicAuth;
+ * the configs of the agents running those checks are compiled again from the sealed checks.
+ * Idempotent: a second run finds nothing to do. Returns how many checks it rewrote.
  */
 export async function encryptStoredSecrets(db: Db, cipher: SecretCipher): Promise<number> {
-  // the database picks the agents with work to do, so a start reads no configs when there is none
-  const { rows } = await db.query<{ id: string; config: AgentConfig }>(
-    'SELECT id, config FROM agents WHERE jsonb_path_exists(config, $1::jsonpath)',
+  // the database picks the rows with work to do, so a start reads no specs when there is none
+  const { rows } = await db.query<{ id: string; spec: CheckSpec }>(
+    `SELECT id, spec FROM checks
+     WHERE jsonb_path_exists(jsonb_build_object('checks', jsonb_build_array(spec)), $1::jsonpath)`,
     [NEEDS_SEALING],
   );
   let rewritten = 0;
   for (const row of rows) {
-    const checks = row.config.checks ?? [];
-    const sealed = checks.map((check) =>
-      mapCheckSecrets(moveUrlCredentials(check), (value) =>
-        cipher.isEncrypted(value) ? value : cipher.encrypt(value),
-      ),
+    const sealed = mapCheckSecrets(moveUrlCredentials(row.spec), (value) =>
+      cipher.isEncrypted(value) ? value : cipher.encrypt(value),
     );
-    if (JSON.stringify(sealed) === JSON.stringify(checks)) continue;
-    await db.transaction(async (tx) => {
-      await tx.query(`UPDATE agents SET config = jsonb_set(config, '{checks}', $2::jsonb) WHERE id = $1`, [
-        row.id,
-        JSON.stringify(sealed),
-      ]);
-      await syncChecks(tx, row.id, sealed);
-    });
+    if (JSON.stringify(sealed) === JSON.stringify(row.spec)) continue;
+    await db.query('UPDATE checks SET spec = $2::jsonb, target = $3 WHERE id = $1', [
+      row.id,
+      JSON.stringify(sealed),
+      sealed.target,
+    ]);
     rewritten++;
   }
+  // agents whose compiled config still holds a clear value get it again from the sealed checks
+  await db.transaction(async (tx) => {
+    const stale = await tx.query<{ id: string }>(
+      'SELECT id FROM agents WHERE jsonb_path_exists(config, $1::jsonpath)',
+      [NEEDS_SEALING],
+    );
+    if (!stale.rows.length) return;
+    await lockCompilation(tx);
+    // the compile writes only when the checks differ: force it by forgetting the stale list
+    await tx.query(`UPDATE agents SET config = config - 'checks' WHERE id = ANY($1::uuid[])`, [
+      stale.rows.map((r) => r.id),
+    ]);
+    await recompileAgents(
+      tx,
+      stale.rows.map((r) => r.id),
+    );
+  });
   return rewritten;
 }

@@ -46,10 +46,20 @@ export async function agentLink(
   const logConfigFailure = (agentId: string, error: unknown) =>
     app.log.error({ agentId, reason: (error as Error).message }, 'sending the config to an agent failed');
 
+  /** The config in clear, on this agent's link only; checks no longer valid are named in the log. */
+  const sendConfigOf = (socket: WebSocket, row: repo.AgentRow) => {
+    const { config, skipped } = agents.configFor(row);
+    if (skipped.length)
+      app.log.warn(
+        { agentId: row.id, checks: skipped.slice(0, 20) },
+        'stored checks that are no longer valid were not sent',
+      );
+    send(socket, { type: 'config', config });
+  };
+
   const sendConfig = async (link: Link) => {
     const row = await repo.getAgent(db, link.agentId);
-    if (row && link.socket.readyState === link.socket.OPEN)
-      send(link.socket, { type: 'config', config: agents.configFor(row) });
+    if (row && link.socket.readyState === link.socket.OPEN) sendConfigOf(link.socket, row);
   };
 
   const unsubscribers = [
@@ -133,7 +143,7 @@ export async function agentLink(
           const row = await repo.markLinked(db, agent.id, link.id);
           if (!row) return socket.close(1008, 'agent deleted');
           log.info({ hostname: message.hostname, version: message.agentVersion }, 'agent linked');
-          send(socket, { type: 'config', config: agents.configFor(row) });
+          sendConfigOf(socket, row);
           send(socket, { type: 'command', command: row.desired_state === 'running' ? 'start' : 'stop' });
           await agents.publishStatus(row);
           return;

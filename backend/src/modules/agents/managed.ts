@@ -9,6 +9,7 @@ import { CHANNELS, type Bus } from '../../bus/bus.ts';
 import type { Db } from '../../db/db.ts';
 import * as repo from './repo.ts';
 import type { AgentCommandEnvelope, AgentService } from './service.ts';
+import type { CheckService } from '../checks/service.ts';
 import { hashAgentToken } from './tokens.ts';
 
 export const MANAGED_AGENT_NAME = 'local';
@@ -24,33 +25,39 @@ export function sampleChecks(port: number): CheckSpec[] {
   return input.map((c) => CheckSpec.parse(c));
 }
 
-/** Makes sure the managed agent's row exists; an untouched sample config follows the current port. */
-async function ensureRow(db: Db, port: number): Promise<repo.AgentRow> {
-  const checks = sampleChecks(port);
+/**
+ * Makes sure the managed agent's row exists, its sample checks assigned to it; untouched sample
+ * checks (still at version 1, nobody's) follow the current port.
+ */
+async function ensureRow(db: Db, checks: CheckService, port: number): Promise<repo.AgentRow> {
+  const samples = sampleChecks(port);
   const existing = (await db.query<repo.AgentRow>('SELECT id FROM agents WHERE managed LIMIT 1')).rows[0];
   if (!existing) {
-    const row = await db.transaction((tx) =>
-      repo.insertAgent(tx, {
+    const id = await db.transaction(async (tx) => {
+      const row = await repo.insertAgent(tx, {
         name: MANAGED_AGENT_NAME,
         type: 'multi',
         ownerId: null,
         managed: true,
-        checks,
         tokenHash: hashAgentToken(crypto.randomUUID()), // replaced at every spawn
-      }),
-    );
-    if (row) return row;
+      });
+      if (!row) return undefined;
+      await checks.applyAgentChecks(tx, null, { id: row.id, ownerId: null }, samples, 'sample checks');
+      return row.id;
+    });
+    if (id) return (await repo.getAgent(db, id))!;
     throw new Error(
       `an unmanaged agent is already named "${MANAGED_AGENT_NAME}"; rename it to let NOP start its local agent`,
     );
   }
   await db.transaction(async (tx) => {
-    const { rows } = await tx.query(
-      `UPDATE agents SET config = jsonb_build_object('version', 1, 'checks', $2::jsonb)
-       WHERE id = $1 AND (config->>'version')::int = 1 RETURNING id`,
-      [existing.id, JSON.stringify(checks)],
-    );
-    if (rows.length) await repo.syncChecks(tx, existing.id, checks);
+    for (const sample of samples)
+      await tx.query(
+        `UPDATE checks SET spec = $2::jsonb, target = $3
+         WHERE id = $1 AND version = 1 AND owner_id IS NULL AND spec IS DISTINCT FROM $2::jsonb`,
+        [sample.id, JSON.stringify(sample), sample.target],
+      );
+    await checks.recompile(tx, [existing.id]);
   });
   return (await repo.getAgent(db, existing.id))!;
 }
@@ -64,13 +71,14 @@ export async function startManagedAgent(opts: {
   db: Db;
   bus: Bus;
   agents: AgentService;
+  checks: CheckService;
   port: number;
   /** the embedded data folder: the agent keeps its unacked results in agent-spool/ there */
   dataDir: string;
   log: FastifyBaseLogger;
 }) {
   const { db, bus, agents, log } = opts;
-  const row = await ensureRow(db, opts.port);
+  const row = await ensureRow(db, opts.checks, opts.port);
   let desired = row.desired_state;
   let child: ChildProcess | undefined;
   let closing = false;

@@ -1,4 +1,4 @@
-import type { Agent, AgentConfig, AgentStatus, AgentType, CheckSpec } from '@nop/protocol';
+import type { Agent, AgentConfig, AgentLocation, AgentStatus, AgentType } from '@nop/protocol';
 import type { Queryable } from '../../db/db.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { maskChecks } from '../../secrets/check-secrets.ts';
@@ -10,13 +10,16 @@ export interface AgentRow {
   owner_id: string | null;
   managed: boolean;
   config: AgentConfig;
+  labels: Record<string, string>;
+  location: AgentLocation | null;
   status: AgentStatus;
   desired_state: 'running' | 'stopped';
   last_seen: Date | null;
   created_at: Date;
 }
 
-const COLUMNS = 'id, name, type, owner_id, managed, config, status, desired_state, last_seen, created_at';
+const COLUMNS =
+  'id, name, type, owner_id, managed, config, labels, location, status, desired_state, last_seen, created_at';
 
 export const toAgent = (row: AgentRow): Agent => ({
   id: row.id,
@@ -25,7 +28,9 @@ export const toAgent = (row: AgentRow): Agent => ({
   ownerId: row.owner_id,
   managed: row.managed,
   // write-only settings (credentials) are never answered, only that they are set
-  config: { ...row.config, checks: maskChecks(row.config.checks) },
+  config: { ...row.config, checks: maskChecks(row.config.checks ?? []) },
+  labels: row.labels,
+  location: row.location,
   status: row.status,
   desiredState: row.desired_state,
   lastSeen: row.last_seen ? new Date(row.last_seen).toISOString() : null,
@@ -62,25 +67,10 @@ export async function findAgentByTokenHash(db: Queryable, hash: string): Promise
   return (await db.query<AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE token_hash = $1`, [hash])).rows[0];
 }
 
-/** Mirrors the config's checks into the checks table (what results and alert rules refer to). */
-export async function syncChecks(tx: Queryable, agentId: string, checks: CheckSpec[]) {
-  await tx.query('DELETE FROM checks WHERE agent_id = $1', [agentId]);
-  if (checks.length === 0) return;
-  await tx.query(
-    `INSERT INTO checks (agent_id, id, type, target, spec)
-     SELECT $1, c.id, c.type, c.target, c.spec::jsonb
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS c(id, type, target, spec)`,
-    [
-      agentId,
-      checks.map((c) => c.id),
-      checks.map((c) => c.type),
-      checks.map((c) => c.target),
-      checks.map((c) => JSON.stringify(c)),
-    ],
-  );
-}
-
-/** Returns undefined when the name is taken. */
+/**
+ * Returns undefined when the name is taken. The config starts without checks, so the first compile
+ * (which the caller runs in the same transaction) always writes version 1.
+ */
 export async function insertAgent(
   tx: Queryable,
   agent: {
@@ -88,39 +78,51 @@ export async function insertAgent(
     type: AgentType;
     ownerId: string | null;
     managed: boolean;
-    checks: CheckSpec[];
     tokenHash: string;
+    labels?: Record<string, string>;
+    location?: AgentLocation | null;
   },
 ): Promise<AgentRow | undefined> {
-  const config: AgentConfig = { version: 1, checks: agent.checks };
   const { rows } = await tx.query<AgentRow>(
-    `INSERT INTO agents (name, type, owner_id, managed, config, token_hash)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+    `INSERT INTO agents (name, type, owner_id, managed, config, token_hash, labels, location)
+     VALUES ($1, $2, $3, $4, '{"version": 0}'::jsonb, $5, $6::jsonb, $7::jsonb)
      ON CONFLICT (name) DO NOTHING
      RETURNING ${COLUMNS}`,
-    [agent.name, agent.type, agent.ownerId, agent.managed, JSON.stringify(config), agent.tokenHash],
+    [
+      agent.name,
+      agent.type,
+      agent.ownerId,
+      agent.managed,
+      agent.tokenHash,
+      JSON.stringify(agent.labels ?? {}),
+      agent.location ? JSON.stringify(agent.location) : null,
+    ],
   );
-  if (rows[0]) await syncChecks(tx, rows[0].id, agent.checks);
   return rows[0];
 }
 
-/** Renames and/or replaces the checks (bumping the config version). Throws on a duplicate name. */
+/** Renames, relabels and/or relocates (`location: null` clears it). Throws on a duplicate name. */
 export async function updateAgent(
   tx: Queryable,
   id: string,
-  change: { name?: string; checks?: CheckSpec[] },
+  change: { name?: string; labels?: Record<string, string>; location?: AgentLocation | null },
 ): Promise<AgentRow | undefined> {
   const { rows } = await tx.query<AgentRow>(
     `UPDATE agents SET
        name = COALESCE($2, name),
-       config = CASE WHEN $3::jsonb IS NULL THEN config
-                ELSE jsonb_build_object('version', (config->>'version')::int + 1, 'checks', $3::jsonb) END,
+       labels = COALESCE($3::jsonb, labels),
+       location = CASE WHEN $4::boolean THEN $5::jsonb ELSE location END,
        updated_at = now()
      WHERE id = $1
      RETURNING ${COLUMNS}`,
-    [id, change.name ?? null, change.checks ? JSON.stringify(change.checks) : null],
+    [
+      id,
+      change.name ?? null,
+      change.labels ? JSON.stringify(change.labels) : null,
+      change.location !== undefined,
+      change.location ? JSON.stringify(change.location) : null,
+    ],
   );
-  if (rows[0] && change.checks) await syncChecks(tx, id, change.checks);
   return rows[0];
 }
 

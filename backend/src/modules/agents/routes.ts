@@ -22,6 +22,8 @@ export async function agentRoutes(app: FastifyInstance, opts: { agents: AgentSer
       name: body.name,
       type: body.type,
       checks: body.config.checks,
+      labels: body.labels,
+      location: body.location,
     });
     request.audit.target = { id: row.id, name: row.name };
     request.audit.details = { type: row.type, checks: body.config.checks.length };
@@ -41,6 +43,8 @@ export async function agentRoutes(app: FastifyInstance, opts: { agents: AgentSer
     const row = await agents.update(request.principal!, idOf(request), {
       name: body.name,
       checks: body.config?.checks,
+      labels: body.labels,
+      location: body.location,
     });
     request.audit.target = { name: row.name };
     request.audit.details = {

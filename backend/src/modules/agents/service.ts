@@ -1,11 +1,12 @@
-import { CHECK_TYPE_OF_AGENT, type AgentAction, type AgentType, type CheckSpec } from '@nop/protocol';
+import { CHECK_TYPE_OF_AGENT, CheckSpec, type AgentAction, type AgentLocation, type AgentType } from '@nop/protocol';
 import type { Bus } from '../../bus/bus.ts';
 import { CHANNELS } from '../../bus/bus.ts';
 import type { Db } from '../../db/db.ts';
 import { errors, type FieldError } from '../../http/errors.ts';
 import type { SecretCipher } from '../../secrets/cipher.ts';
-import { openChecks, sealChecks } from '../../secrets/check-secrets.ts';
+import { openChecks } from '../../secrets/check-secrets.ts';
 import type { Principal } from '../auth/authenticator.ts';
+import type { CheckService } from '../checks/service.ts';
 import * as repo from './repo.ts';
 import { hashAgentToken, newAgentToken } from './tokens.ts';
 
@@ -57,7 +58,20 @@ function assertCheckQuota(checks: CheckSpec[], quotas: AgentQuotas) {
     );
 }
 
-export function createAgentService(db: Db, bus: Bus, cipher: SecretCipher, quotas: AgentQuotas) {
+export interface AgentChange {
+  name?: string;
+  checks?: CheckSpec[];
+  labels?: Record<string, string>;
+  location?: AgentLocation | null;
+}
+
+export function createAgentService(
+  db: Db,
+  bus: Bus,
+  cipher: SecretCipher,
+  quotas: AgentQuotas,
+  checkService: CheckService,
+) {
   const publishStatus = (row: repo.AgentRow | undefined) =>
     row &&
     bus.publish(CHANNELS.agentStatus, {
@@ -78,47 +92,78 @@ export function createAgentService(db: Db, bus: Bus, cipher: SecretCipher, quota
     get: mustGet,
 
     /** The config an agent runs, secrets in clear: for that agent's link only. */
-    configFor: (row: repo.AgentRow) => ({ ...row.config, checks: openChecks(row.config.checks, cipher) }),
+    configFor: (row: repo.AgentRow) => {
+      // a check stored before a validation rule existed would make the agent refuse the whole
+      // config: it is left out (and named in the log), the others run
+      const checks = openChecks(row.config.checks ?? [], cipher);
+      const runnable = checks.filter((check) => CheckSpec.safeParse(check).success);
+      const skipped = checks.filter((check) => !runnable.includes(check)).map((check) => check.id);
+      return { config: { ...row.config, checks: runnable }, skipped };
+    },
 
-    async create(principal: Principal, input: { name: string; type: AgentType; checks: CheckSpec[] }) {
+    async create(
+      principal: Principal,
+      input: {
+        name: string;
+        type: AgentType;
+        checks: CheckSpec[];
+        labels?: Record<string, string>;
+        location?: AgentLocation | null;
+      },
+    ) {
       assertConfig(input.type, input.checks);
       assertCheckQuota(input.checks, quotas);
-      const checks = sealChecks(input.checks, [], cipher);
       const token = newAgentToken();
-      const row = await db.transaction(async (tx) => {
+      const created = await db.transaction(async (tx) => {
         // one creation per user at a time, so the count below cannot be raced past the quota
         await tx.query('SELECT pg_advisory_xact_lock(727003, hashtext($1))', [principal.userId]);
         if ((await repo.countOwnedAgents(tx, principal.userId)) >= quotas.agentsPerUser)
           throw errors.quotaExceeded(
             `you own ${quotas.agentsPerUser} agents, the most allowed (NOP_MAX_AGENTS_PER_USER): delete one first`,
           );
-        return repo.insertAgent(tx, {
+        const row = await repo.insertAgent(tx, {
           name: input.name,
           type: input.type,
           ownerId: principal.userId,
           managed: false,
-          checks,
           tokenHash: hashAgentToken(token),
+          labels: input.labels,
+          location: input.location,
         });
+        if (!row) return undefined;
+        // the checks it is given become check objects assigned to it; label selectors may add more
+        const changed = await checkService.applyAgentChecks(
+          tx,
+          principal,
+          { id: row.id, ownerId: row.owner_id },
+          input.checks,
+        );
+        return { id: row.id, changed };
       });
-      if (!row) throw errors.conflict(`an agent named "${input.name}" already exists`);
-      return { row, token };
+      if (!created) throw errors.conflict(`an agent named "${input.name}" already exists`);
+      await checkService.announce(created.changed.filter((id) => id !== created.id));
+      return { row: await mustGet(created.id), token };
     },
 
-    async update(principal: Principal, id: string, change: { name?: string; checks?: CheckSpec[] }) {
+    async update(principal: Principal, id: string, change: AgentChange) {
       const current = await mustGet(id);
       assertMayChange(principal, current);
       if (change.checks) {
         assertConfig(current.type, change.checks);
         assertCheckQuota(change.checks, quotas);
-        change = { ...change, checks: sealChecks(change.checks, current.config.checks, cipher) };
       }
       if (change.name && change.name !== current.name && (await repo.findAgentByName(db, change.name)))
         throw errors.conflict(`an agent named "${change.name}" already exists`);
-      const row = await db.transaction((tx) => repo.updateAgent(tx, id, change));
-      if (!row) throw errors.notFound(`no agent with id ${id}`);
-      if (change.checks) await bus.publish(CHANNELS.agentConfig, { agentId: id });
-      return row;
+      const changed = await db.transaction(async (tx) => {
+        const row = await repo.updateAgent(tx, id, change);
+        if (!row) throw errors.notFound(`no agent with id ${id}`);
+        if (change.checks)
+          return checkService.applyAgentChecks(tx, principal, { id, ownerId: row.owner_id }, change.checks);
+        // new labels may bring checks by selector, or take them away
+        return change.labels ? checkService.recompile(tx, [id]) : [];
+      });
+      await checkService.announce(changed);
+      return mustGet(id);
     },
 
     async remove(principal: Principal, id: string) {

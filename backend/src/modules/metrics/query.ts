@@ -1,4 +1,4 @@
-import { parseDuration } from '@nop/protocol';
+import { CheckId, parseDuration } from '@nop/protocol';
 import { z } from 'zod';
 import { Instant } from '../../http/instant.ts';
 
@@ -51,3 +51,23 @@ export const MetricsQuery = z
     return { agentId: q.agent_id, checkId: q.check_id, metric: q.metric, from, to, stepMs };
   });
 export type MetricsQuery = z.output<typeof MetricsQuery>;
+
+const DEFAULT_SUMMARY_RANGE_MS = 86_400_000;
+
+/** GET /api/v1/metrics/summary: one (agent, check) or all of them over from..to (default: the last day). */
+export const SummaryQuery = z
+  .strictObject({
+    agent_id: z.uuid('must be an agent id (UUID)').optional(),
+    check_id: CheckId.optional(),
+    from: Instant.optional(),
+    to: Instant.optional(),
+  })
+  .transform((q, ctx) => {
+    const to = q.to ?? Date.now();
+    const from = q.from ?? to - DEFAULT_SUMMARY_RANGE_MS;
+    if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+    if (to - from > MAX_RANGE_MS)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'the range from..to may span at most 400 days' });
+    return { agentId: q.agent_id, checkId: q.check_id, from, to };
+  });
+export type SummaryQuery = z.output<typeof SummaryQuery>;

@@ -56,6 +56,9 @@ export async function streamRoutes(
   const unsubscribers = [
     await opts.bus.subscribe(CHANNELS.results, (result) => broadcast({ type: 'result', result } as StreamMessage)),
     await opts.bus.subscribe(CHANNELS.agentStatus, (agent) => broadcast({ type: 'agent', agent } as StreamMessage)),
+    await opts.bus.subscribe(CHANNELS.checks, (check) =>
+      broadcast({ type: 'check', id: (check as { id: string }).id } as StreamMessage),
+    ),
   ];
   app.addHook('onClose', async () => {
     clearInterval(recheck);
