@@ -2,6 +2,7 @@ import {
   PAGE_MAX_LIMIT,
   type Agent,
   type AgentAction,
+  type AgentLocation,
   type AgentType,
   type CheckSpecInput,
   type Page,
@@ -30,7 +31,16 @@ export const listAgents = (signal?: AbortSignal) =>
 
 export const createAgent = (body: CreateAgentInput) => request<CreatedAgent>('POST', '/api/v1/agents', { body });
 
-export const updateAgent = (id: string, body: { name?: string; config?: { checks: CheckSpecInput[] } }) =>
+export interface UpdateAgentInput {
+  name?: string;
+  config?: { checks: CheckSpecInput[] };
+  /** replaces every label */
+  labels?: Record<string, string>;
+  /** null clears it */
+  location?: AgentLocation | null;
+}
+
+export const updateAgent = (id: string, body: UpdateAgentInput) =>
   request<Agent>('PATCH', `/api/v1/agents/${encodeURIComponent(id)}`, { body });
 
 export const deleteAgent = (id: string) => request<void>('DELETE', `/api/v1/agents/${encodeURIComponent(id)}`);

@@ -19,6 +19,21 @@ describe('toApiError', () => {
     expect(err.fieldErrors).toEqual({ password: 'must be at least 8 characters', target: 'must be host:port' });
   });
 
+  it('keeps whole paths too, for forms with nested fields', () => {
+    const err = toApiError(400, {
+      title: 'Bad Request',
+      errors: [
+        { path: 'body.jsonAssertions[0].path', message: 'too small' },
+        { path: 'body.basicAuth.password', message: 'too long' },
+      ],
+    });
+    expect(err.errors).toEqual([
+      { path: 'body.jsonAssertions[0].path', message: 'too small' },
+      { path: 'body.basicAuth.password', message: 'too long' },
+    ]);
+    expect(toApiError(500, undefined).errors).toEqual([]);
+  });
+
   it('uses the title when there is no detail', () => {
     expect(errorMessage(toApiError(409, { title: 'Email already registered', status: 409 }))).toBe(
       'Email already registered',

@@ -8,14 +8,23 @@ export class ApiError extends Error {
   readonly detail: string | undefined;
   /** field name (last path segment) -> message */
   readonly fieldErrors: Record<string, string>;
+  /** the problem's `errors` with their whole paths ("body.jsonAssertions[0].path"), for nested forms */
+  readonly errors: ReadonlyArray<{ path: string; message: string }>;
 
-  constructor(status: number, title: string, detail?: string, fieldErrors: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    title: string,
+    detail?: string,
+    fieldErrors: Record<string, string> = {},
+    errors: ReadonlyArray<{ path: string; message: string }> = [],
+  ) {
     super(detail || title);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.fieldErrors = fieldErrors;
+    this.errors = errors;
   }
 }
 
@@ -46,17 +55,19 @@ export function toApiError(status: number, body: unknown): ApiError {
   const title = typeof b.title === 'string' && b.title ? b.title : fallback;
   const detail = typeof b.detail === 'string' && b.detail ? b.detail : undefined;
   const fieldErrors: Record<string, string> = {};
+  const errors: Array<{ path: string; message: string }> = [];
   if (Array.isArray(b.errors)) {
     for (const e of b.errors) {
       if (typeof e !== 'object' || e === null) continue;
       const { path, message } = e as { path?: unknown; message?: unknown };
       const name = fieldName(path);
       if (name && typeof message === 'string' && !fieldErrors[name]) fieldErrors[name] = message;
+      if (typeof path === 'string' && typeof message === 'string') errors.push({ path, message });
     }
   }
   // A 429 from a rate limiter rarely says anything a person can act on; keep the advice visible.
   const finalDetail = status === 429 && !detail ? FALLBACK_TITLES[429] : detail;
-  return new ApiError(status, title, finalDetail, fieldErrors);
+  return new ApiError(status, title, finalDetail, fieldErrors, errors);
 }
 
 /** One line for a banner: the detail when present (it names the field), else the title. */

@@ -67,7 +67,12 @@ export function AgentsPanel({ agents, visible, query, loading, error, onNew, onR
   } else if (!visible.length) {
     body = <p className="px-4 py-8 text-center text-sm text-muted">No agents match “{query}”.</p>;
   } else {
-    body = <AgentsTable agents={visible} />;
+    // Capped and scrolled on its own: with many agents the checks below must stay within reach.
+    body = (
+      <div className={visible.length > 8 ? 'max-h-[26rem] overflow-y-auto' : undefined}>
+        <AgentsTable agents={visible} />
+      </div>
+    );
   }
 
   return (

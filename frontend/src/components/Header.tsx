@@ -7,6 +7,7 @@ import { useAuth } from '../store/auth.ts';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { Link } from './Link.tsx';
 import { Logo } from './Logo.tsx';
+import { PreferencesMenu } from './PreferencesMenu.tsx';
 import { RoleBadge } from './RoleBadge.tsx';
 import { Button } from './ui/Button.tsx';
 
@@ -19,8 +20,9 @@ export function Header() {
     <header className="sticky top-0 z-20 border-b border-line bg-bg/85 backdrop-blur">
       {/* On phones the links get a row of their own under the logo and account, instead of being squeezed out. */}
       <div className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-3 px-4 sm:px-6 md:h-14 md:flex-nowrap md:gap-x-5">
-        <Link href="/" aria-label="Overview" className="flex h-14 shrink-0 items-center rounded">
+        <Link href="/" className="flex h-14 shrink-0 items-center rounded">
           <Logo />
+          <span className="sr-only">, overview</span>
         </Link>
         {user && (
           <nav
@@ -42,18 +44,25 @@ export function Header() {
             ))}
           </nav>
         )}
-        <div className="ml-auto flex shrink-0 items-center gap-3">
+        <div className="ml-auto flex shrink-0 items-center gap-2 sm:gap-3">
           <ConnectionIndicator />
+          <PreferencesMenu />
           {user && (
             <Link
               href="/profile"
               className="inline-flex items-center gap-2 rounded text-sm"
               title={`${user.name} <${user.email}> · ${user.role}`}
             >
-              <span className="grid size-7 place-items-center rounded-full bg-panel-2 text-xs font-semibold text-muted ring-1 ring-line-strong">
+              {/* read as "Your profile: Ada Operator admin"; the initials are only a picture of the name */}
+              <span className="sr-only">Your profile:</span>
+              <span
+                aria-hidden="true"
+                className="grid size-7 place-items-center rounded-full bg-panel-2 text-xs font-semibold text-muted ring-1 ring-line-strong"
+              >
                 {initials(user.name)}
               </span>
               <span className="hidden max-w-40 truncate text-fg lg:inline">{user.name}</span>
+              <span className="sr-only lg:hidden">{user.name}</span>
               <span className="hidden sm:inline-flex" data-testid="header-role">
                 <RoleBadge role={user.role} />
               </span>

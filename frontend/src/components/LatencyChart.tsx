@@ -1,13 +1,23 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { axisMs, niceMax } from '../lib/chartScale.ts';
+import { formatTime, useClockChoice } from '../lib/format.ts';
 import { WINDOW_MS, type ChartColumns } from '../lib/liveSeries.ts';
+import { useTokenColors, withAlpha } from '../lib/theme.ts';
 
-const AXIS = {
-  stroke: '#5d6978',
-  grid: { stroke: '#1c2430', width: 1 },
-  ticks: { show: false },
-  font: '10px ui-monospace, Menlo, monospace',
+/** The theme tokens the chart draws with; a canvas cannot use CSS variables, so they are read per theme. */
+const TOKENS = ['faint', 'line', 'accent', 'bad'] as const;
+type Colors = Record<(typeof TOKENS)[number], string>;
+
+const FONT = '10px ui-monospace, Menlo, monospace';
+
+/** An axis just wide enough for its longest label ("250 ms", "1.25 s"), measured in the chart's font. */
+const fitLabels: uPlot.Axis.Size = (u, values, axisIdx, cycleNum) => {
+  const axis = u.axes[axisIdx]!;
+  if (cycleNum > 1) return (axis as { _size?: number })._size ?? 44;
+  const longest = (values ?? []).reduce((a, v) => (String(v).length > a.length ? String(v) : a), '');
+  u.ctx.font = FONT;
+  return Math.ceil(u.ctx.measureText(longest).width / devicePixelRatio + 12);
 };
 
 export interface HoverPoint {
@@ -43,6 +53,12 @@ export function LatencyChart({
   now.current = nowMs;
   hover.current = onHover;
   axisLabel.current = axis ?? axisMs;
+  // uPlot asks for colours (and time labels) at every draw: functions reading these refs follow a
+  // theme or clock change on the next redraw instead of rebuilding the chart
+  const colors = useTokenColors(TOKENS);
+  const palette = useRef<Colors>(colors);
+  palette.current = colors;
+  const clock = useClockChoice();
 
   useEffect(() => {
     const el = host.current;
@@ -67,13 +83,34 @@ export function LatencyChart({
         y: { range: (_u, _min, max) => [0, max > 0 ? niceMax(max) : 10] },
       },
       axes: [
-        { ...AXIS, size: 20, space: 70 },
-        { ...AXIS, size: 44, space: 28, values: (_u, splits) => splits.map((v) => axisLabel.current(v)) },
+        {
+          ...axisStyle(palette),
+          size: 20,
+          space: 70,
+          // time of day in the user's clock (uPlot's own labels are always 12-hour)
+          values: (_u, splits) => splits.map((s) => formatTime(s * 1000, { seconds: false })),
+        },
+        {
+          ...axisStyle(palette),
+          size: fitLabels,
+          space: 28,
+          values: (_u, splits) => splits.map((v) => axisLabel.current(v)),
+        },
       ],
       series: [
         {},
-        { stroke: '#38bdf8', width: 1.5, fill: 'rgba(56,189,248,0.10)', spanGaps: false, points: { size: 3 } },
-        { stroke: '#f87171', paths: () => null, points: { show: true, size: 5, fill: '#f87171', stroke: '#f87171' } },
+        {
+          stroke: () => palette.current.accent,
+          width: 1.5,
+          fill: () => withAlpha(palette.current.accent, 0.1),
+          spanGaps: false,
+          points: { size: 3 },
+        },
+        {
+          stroke: () => palette.current.bad,
+          paths: () => null,
+          points: { show: true, size: 5, fill: () => palette.current.bad, stroke: () => palette.current.bad },
+        },
       ],
       hooks: {
         setCursor: [
@@ -99,9 +136,22 @@ export function LatencyChart({
   }, [height]);
 
   useEffect(() => {
+    plot.current?.redraw(false, true);
+  }, [colors, clock]);
+
+  useEffect(() => {
     // Also runs when only `nowMs` moved: re-applying data re-evaluates the x range, sliding the window.
     plot.current?.setData([columns.xs, columns.latency, columns.failures]);
   }, [columns, nowMs]);
 
   return <div ref={host} className="w-full" onMouseLeave={() => onHover?.(null)} />;
+}
+
+function axisStyle(palette: { current: Colors }): uPlot.Axis {
+  return {
+    stroke: () => palette.current.faint,
+    grid: { stroke: () => palette.current.line, width: 1 },
+    ticks: { show: false },
+    font: FONT,
+  };
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useDocumentTitle } from '../lib/documentTitle.ts';
 
 /** A page's title line: name, one sentence on what it is for, and page-wide controls on the right. */
 export function PageHeading({
@@ -10,6 +11,7 @@ export function PageHeading({
   subtitle?: ReactNode;
   children?: ReactNode;
 }) {
+  useDocumentTitle(title);
   return (
     <div className="flex flex-wrap items-center gap-3">
       <div className="mr-auto">

@@ -10,6 +10,7 @@ import { StreamClient } from '../lib/socket.ts';
 import { socketUrl } from '../lib/url.ts';
 import { useLive } from '../store/live.ts';
 import { AGENTS_KEY } from './useAgents.ts';
+import { CHECKS_KEY } from './useChecks.ts';
 
 /** Frames are applied in batches this often: one render per batch, not one per result. */
 const FLUSH_MS = 250;
@@ -26,6 +27,7 @@ export function useStream(token: string | null): void {
     const live = useLive.getState();
     let results: StreamedResult[] = [];
     let agents: AgentUpdate[] = [];
+    let checksChanged = false;
     let flushTimer: ReturnType<typeof setTimeout> | null = null;
     let droppedAfterOpen = false;
 
@@ -40,6 +42,12 @@ export function useStream(token: string | null): void {
           list ? touchAgents(applyAgentUpdates(list, updates), heard, now) : list,
         );
       }
+      // a check was created, changed or deleted (here or by someone else): its list and page refetch
+      if (checksChanged) {
+        checksChanged = false;
+        void qc.invalidateQueries({ queryKey: CHECKS_KEY });
+        void qc.invalidateQueries({ queryKey: ['check'] });
+      }
       results = [];
       agents = [];
     };
@@ -47,6 +55,7 @@ export function useStream(token: string | null): void {
     const onMessage = (message: StreamMessage) => {
       if (message.type === 'result') results.push(message.result);
       else if (message.type === 'agent') agents.push(message.agent);
+      else if (message.type === 'check') checksChanged = true;
       else return;
       flushTimer ??= setTimeout(flush, FLUSH_MS);
     };

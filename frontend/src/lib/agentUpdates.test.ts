@@ -9,6 +9,8 @@ const agent = (id: string, status: Agent['status'], lastSeen: string | null): Ag
   ownerId: null,
   managed: false,
   config: { version: 1, checks: [] },
+  labels: {},
+  location: null,
   status,
   desiredState: 'running',
   lastSeen,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisMs, niceMax } from './chartScale.ts';
+import { axisMs, axisPercent, niceMax } from './chartScale.ts';
 
 describe('niceMax', () => {
   it('rounds up to a readable ceiling with some headroom', () => {
@@ -16,11 +16,20 @@ describe('niceMax', () => {
 });
 
 describe('axisMs', () => {
-  it('drops trailing zeros and switches to seconds at 1000 ms', () => {
-    expect(axisMs(0)).toBe('0');
-    expect(axisMs(0.05)).toBe('0.05');
-    expect(axisMs(2.5)).toBe('2.5');
-    expect(axisMs(40)).toBe('40');
-    expect(axisMs(1500)).toBe('1.5s');
+  it('says the unit, drops trailing zeros and switches to seconds at 1000 ms', () => {
+    expect(axisMs(0)).toBe('0 ms');
+    expect(axisMs(0.05)).toBe('0.05 ms');
+    expect(axisMs(2.5)).toBe('2.5 ms');
+    expect(axisMs(40)).toBe('40 ms');
+    expect(axisMs(1500)).toBe('1.5 s');
+  });
+});
+
+describe('axisPercent', () => {
+  it('says the unit with at most one decimal', () => {
+    expect(axisPercent(0)).toBe('0%');
+    expect(axisPercent(2.5)).toBe('2.5%');
+    expect(axisPercent(33.333)).toBe('33.3%');
+    expect(axisPercent(100)).toBe('100%');
   });
 });

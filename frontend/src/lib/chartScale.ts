@@ -7,8 +7,16 @@ export function niceMax(max: number): number {
   return +(step * pow).toPrecision(6);
 }
 
-/** Tick labels in ms without trailing zeros ("0.5", "20"), seconds from 1000 ms up ("1.5s"). */
+/**
+ * Axis tick labels carry their unit, so a chart reads on its own: "0.5 ms", "20 ms", and seconds
+ * from 1000 ms up ("1.5 s"), without trailing zeros.
+ */
 export function axisMs(value: number): string {
-  if (value >= 1000) return `${+(value / 1000).toFixed(2)}s`;
-  return String(+value.toFixed(3));
+  if (value >= 1000) return `${+(value / 1000).toFixed(2)} s`;
+  return `${+value.toFixed(3)} ms`;
+}
+
+/** A 0–100 share as a tick label: "0%", "2.5%", "100%". */
+export function axisPercent(value: number): string {
+  return `${+value.toFixed(1)}%`;
 }

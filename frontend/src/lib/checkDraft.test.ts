@@ -39,6 +39,16 @@ describe('draftToSpec', () => {
     });
   });
 
+  it('shortens the timeout to fit a short interval', () => {
+    const ping = CheckSpec.parse(draftToSpec({ type: 'icmp', target: '127.0.0.1', intervalMs: 5_000 }));
+    expect(ping).toMatchObject({ interval: 5_000, timeout: 2_500 });
+    const trace = CheckSpec.parse(draftToSpec({ type: 'traceroute', target: 'example.com', intervalMs: 10_000 }));
+    expect(trace).toMatchObject({ interval: 10_000, timeout: 5_000 });
+    expect(draftToSpec({ type: 'http', target: 'http://127.0.0.1/', intervalMs: 30_000 })).not.toHaveProperty(
+      'timeout',
+    );
+  });
+
   it('avoids ids already used by the agent', () => {
     const spec = draftToSpec({ type: 'icmp', target: '1.1.1.1', intervalMs: 10_000 }, new Set(['icmp-1.1.1.1']));
     expect(spec?.id).toBe('icmp-1.1.1.1-2');

@@ -1,6 +1,15 @@
-import type { AgentType, CheckSpecInput, CheckType } from '@nop/protocol';
+import {
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TRACEROUTE_TIMEOUT_MS,
+  uniqueCheckId,
+  type AgentType,
+  type CheckSpecInput,
+  type CheckType,
+} from '@nop/protocol';
 import { checkTypesFor } from './agentForm.ts';
 import { suggestCheckId } from './checkId.ts';
+
+export { uniqueCheckId };
 
 /** The few fields a person fills in for a check; the rest take the protocol's defaults. */
 export interface CheckDraft {
@@ -15,16 +24,6 @@ export const emptyDraft = (agentType: AgentType): CheckDraft => ({
   intervalMs: 10_000,
 });
 
-/** `base`, or `base-2`, `base-3`… so a second check on the same target still gets a unique id. */
-export function uniqueCheckId(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) {
-    const suffix = `-${n}`;
-    const id = base.slice(0, 64 - suffix.length) + suffix;
-    if (!taken.has(id)) return id;
-  }
-}
-
 /** The id the draft would get, or null while it has no target. */
 export function draftCheckId(draft: CheckDraft, taken: ReadonlySet<string>): string | null {
   if (!draft.type || !draft.target.trim()) return null;
@@ -35,5 +34,16 @@ export function draftCheckId(draft: CheckDraft, taken: ReadonlySet<string>): str
 export function draftToSpec(draft: CheckDraft, taken: ReadonlySet<string> = new Set()): CheckSpecInput | null {
   const id = draftCheckId(draft, taken);
   if (!id || !draft.type) return null;
-  return { id, type: draft.type, target: draft.target.trim(), interval: draft.intervalMs } as CheckSpecInput;
+  const spec = { id, type: draft.type, target: draft.target.trim(), interval: draft.intervalMs };
+  const timeout = fittingTimeout(draft.type, draft.intervalMs);
+  return (timeout === undefined ? spec : { ...spec, timeout }) as CheckSpecInput;
+}
+
+/**
+ * The protocol wants timeout < interval; the draft has no timeout field, so a short interval
+ * (every 5 s against the 5 s default, a traceroute's 30 s) gets half of it instead of the default.
+ */
+function fittingTimeout(type: CheckType, intervalMs: number): number | undefined {
+  const byDefault = type === 'traceroute' ? DEFAULT_TRACEROUTE_TIMEOUT_MS : DEFAULT_TIMEOUT_MS;
+  return byDefault < intervalMs ? undefined : Math.floor(intervalMs / 2);
 }

@@ -6,7 +6,8 @@ describe('suggestCheckId', () => {
   it('makes a readable id from type and target', () => {
     expect(suggestCheckId('icmp', '1.1.1.1')).toBe('icmp-1.1.1.1');
     expect(suggestCheckId('http', 'https://API.example.com/health?x=1')).toBe('http-api.example.com-health-x-1');
-    expect(suggestCheckId('tcp', '[2001:db8::1]:443')).toBe('tcp-2001-db8-1-443');
+    // "::" stays "--": squeezed, 2001:db8::1 and 2001:db8:1:: would share an id
+    expect(suggestCheckId('tcp', '[2001:db8::1]:443')).toBe('tcp-2001-db8--1-443');
   });
 
   it('always satisfies the protocol CheckId rule, even for long or odd targets', () => {

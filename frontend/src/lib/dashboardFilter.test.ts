@@ -1,6 +1,6 @@
 import type { Agent, CheckSpec } from '@nop/protocol';
 import { describe, expect, it } from 'vitest';
-import { checkEntries, filterAgents } from './dashboardFilter.ts';
+import { filterAgents, sortAgents, sortByName } from './dashboardFilter.ts';
 
 const check = (id: string, target: string): CheckSpec => ({
   id,
@@ -13,7 +13,7 @@ const check = (id: string, target: string): CheckSpec => ({
   size: 56,
   dontFragment: false,
 });
-const agent = (n: number, name: string, checks: CheckSpec[]): Agent => ({
+const agent = (n: number, name: string, checks: CheckSpec[], more: Partial<Agent> = {}): Agent => ({
   id: `00000000-0000-4000-8000-00000000000${n}`,
   name,
   type: 'ping',
@@ -24,12 +24,18 @@ const agent = (n: number, name: string, checks: CheckSpec[]): Agent => ({
   desiredState: 'running',
   lastSeen: null,
   createdAt: '2026-03-01T00:00:00Z',
+  labels: {},
+  location: null,
+  ...more,
 });
 
 const agents = [
   agent(2, 'edge-fra-2', [check('gw', '10.0.0.1')]),
   agent(1, 'edge-fra-1', [check('dns-google', '8.8.8.8'), check('cloudflare', '1.1.1.1')]),
-  agent(3, 'core-ams', []),
+  agent(3, 'core-ams', [], {
+    labels: { region: 'eu', role: 'core' },
+    location: { name: 'Amsterdam', provider: 'Hetzner AS24940' },
+  }),
 ];
 
 describe('filterAgents', () => {
@@ -38,20 +44,32 @@ describe('filterAgents', () => {
     expect(filterAgents(agents, '8.8.8.8').map((a) => a.name)).toEqual(['edge-fra-1']);
     expect(filterAgents(agents, '')).toHaveLength(3);
   });
+
+  it('finds agents by label and by location', () => {
+    expect(filterAgents(agents, 'region=eu').map((a) => a.name)).toEqual(['core-ams']);
+    expect(filterAgents(agents, 'amsterdam hetzner').map((a) => a.name)).toEqual(['core-ams']);
+  });
 });
 
-describe('checkEntries', () => {
-  it('lists every check sorted by agent then check id', () => {
-    expect(checkEntries(agents, '').map((e) => `${e.agent.name}/${e.check.id}`)).toEqual([
-      'edge-fra-1/cloudflare',
-      'edge-fra-1/dns-google',
-      'edge-fra-2/gw',
+describe('sortByName', () => {
+  it('sorts names naturally', () => {
+    expect(sortByName([agent(4, 'edge-10', []), ...agents]).map((a) => a.name)).toEqual([
+      'core-ams',
+      'edge-10',
+      'edge-fra-1',
+      'edge-fra-2',
     ]);
   });
+});
 
-  it('filters checks by target, check id or agent name', () => {
-    expect(checkEntries(agents, '1.1.1').map((e) => e.check.id)).toEqual(['cloudflare']);
-    expect(checkEntries(agents, 'fra-2').map((e) => e.check.id)).toEqual(['gw']);
-    expect(checkEntries(agents, 'google').map((e) => e.check.id)).toEqual(['dns-google']);
+describe('sortAgents', () => {
+  it('puts agents in trouble first, then sorts by name', () => {
+    const list = [
+      agent(5, 'b-online', []),
+      agent(6, 'z-offline', [], { status: 'offline' }),
+      agent(7, 'a-online', []),
+      agent(8, 'm-stopped', [], { status: 'stopped' }),
+    ];
+    expect(sortAgents(list).map((a) => a.name)).toEqual(['z-offline', 'm-stopped', 'a-online', 'b-online']);
   });
 });

@@ -1,3 +1,5 @@
+import { formatDateTime } from './format.ts';
+
 /**
  * "Last seen" wording. Seconds matter for an agent heartbeat, so the first minute counts seconds;
  * after that precision would be noise. Future times (clock skew between hosts) read as "just now".
@@ -20,11 +22,10 @@ export function formatRelative(iso: string | null | undefined, nowMs: number): s
   return `${days}d ago`;
 }
 
-/** Full local timestamp for tooltips next to a relative time. */
+/** Full local timestamp for tooltips next to a relative time, in the user's clock (lib/format.ts). */
 export function formatTimestamp(iso: string | null | undefined): string {
   if (!iso) return 'Never seen';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  return Number.isNaN(Date.parse(iso)) ? iso : formatDateTime(iso);
 }
 
 /** Time left until an expiry: "in 45m", "in 3h", "in 6d"; "expired" once it has passed. */

@@ -27,6 +27,18 @@ export function useHash(): string {
   return useSyncExternalStore(subscribe, () => window.location.hash);
 }
 
+/** The query string, "?…" or "": pages keep their view settings there so a link reproduces them. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, () => window.location.search);
+}
+
+/** Replaces the query string in place (no history entry per keystroke), keeping path and fragment. */
+export function replaceSearch(search: string): void {
+  if (window.location.search === search) return;
+  window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${window.location.hash}`);
+  window.dispatchEvent(new Event(NAV_EVENT));
+}
+
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
   if (window.location.pathname === path) return;
   if (options.replace) window.history.replaceState(null, '', path);

@@ -27,6 +27,15 @@ describe('resolveRoute', () => {
     expect(resolveRoute('/profile', viewer)).toEqual({ page: 'profile', forbidden: false });
   });
 
+  it('opens a check, its editor and the new-check editor for members', () => {
+    expect(resolveRoute('/checks/icmp-1.1.1.1', viewer)).toEqual({ page: 'check', forbidden: false });
+    expect(resolveRoute('/checks/icmp-1.1.1.1/edit', viewer)).toEqual({ page: 'check-edit', forbidden: false });
+    expect(resolveRoute('/checks/new', admin)).toEqual({ page: 'check-new', forbidden: false });
+    expect(resolveRoute('/checks/x', null)).toEqual({ redirect: '/login' });
+    expect(resolveRoute('/checks/x/', admin)).toEqual({ redirect: '/checks/x' });
+    expect(resolveRoute('/checks', admin)).toEqual({ redirect: '/' });
+  });
+
   it('redirects unknown paths, and drops a trailing slash', () => {
     expect(resolveRoute('/nope', admin)).toEqual({ redirect: '/' });
     expect(resolveRoute('/nope', null)).toEqual({ redirect: '/login' });

@@ -43,4 +43,12 @@ describe('parseStreamFrame', () => {
       parseStreamFrame(JSON.stringify({ type: 'agent', agent: { id: AGENT_ID, status: 'exploded', lastSeen: null } })),
     ).toBeNull();
   });
+
+  it('reads check-changed frames (the check list refetches)', () => {
+    expect(parseStreamFrame(JSON.stringify({ type: 'check', id: 'ping-edge' }))).toEqual({
+      type: 'check',
+      id: 'ping-edge',
+    });
+    expect(parseStreamFrame(JSON.stringify({ type: 'check', id: 7 }))).toBeNull();
+  });
 });

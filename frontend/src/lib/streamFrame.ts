@@ -21,6 +21,8 @@ export function parseStreamFrame(data: unknown): StreamMessage | null {
       return isResult(value.result) ? ({ type: 'result', result: value.result } as StreamMessage) : null;
     case 'agent':
       return isAgentUpdate(value.agent) ? ({ type: 'agent', agent: value.agent } as StreamMessage) : null;
+    case 'check':
+      return typeof value.id === 'string' ? { type: 'check', id: value.id } : null;
     default:
       return null;
   }

@@ -1,30 +1,46 @@
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { AgentsPanel } from '../components/AgentsPanel.tsx';
 import { ChecksPanel } from '../components/ChecksPanel.tsx';
 import { NewAgentDialog } from '../components/NewAgentDialog.tsx';
+import { OverviewHeader } from '../components/overview/OverviewHeader.tsx';
+import { StreamNotice } from '../components/overview/StreamNotice.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
+import { NewCheckButton } from '../components/editor/NewCheckButton.tsx';
 import { SearchBox } from '../components/SearchBox.tsx';
-import { useAgents } from '../hooks/useAgents.ts';
-import { checkEntries, filterAgents, sortByName } from '../lib/dashboardFilter.ts';
+import { useOverview } from '../hooks/useOverview.ts';
+import { useOverviewView } from '../hooks/useOverviewView.ts';
+import { filterAgents, sortAgents } from '../lib/dashboardFilter.ts';
+import type { StatusFilter } from '../lib/overviewUrl.ts';
+import { summarize } from '../lib/overviewSummary.ts';
+import { labelKeys } from '../lib/overviewView.ts';
 
+/**
+ * The overview: what is wrong first (the summary, then checks failing first), agents, and every
+ * check as cards or a table. The view (mode, grouping, filter, sort, search) is in the URL.
+ */
 export function Dashboard() {
-  const [query, setQuery] = useState('');
+  const [view, setView] = useOverviewView();
   const [creating, setCreating] = useState(false);
-  // Typing stays instant while the (possibly long) card grid filters a beat behind.
-  const deferredQuery = useDeferredValue(query);
-  const agentsQuery = useAgents();
+  const overview = useOverview();
+  const { rows, agents, agentsQuery } = overview;
+  const deferredQuery = useDeferredValue(view.q);
 
   useSlashToFocus();
 
-  const agents = agentsQuery.data;
-  const visibleAgents = useMemo(() => sortByName(filterAgents(agents ?? [], deferredQuery)), [agents, deferredQuery]);
-  const entries = useMemo(() => checkEntries(agents ?? [], deferredQuery), [agents, deferredQuery]);
+  const summary = useMemo(() => summarize(rows, agents ?? []), [rows, agents]);
+  const keys = useMemo(() => labelKeys(overview.checks), [overview.checks]);
+  const visibleAgents = useMemo(() => sortAgents(filterAgents(agents ?? [], deferredQuery)), [agents, deferredQuery]);
+  const onStatus = useCallback((status: StatusFilter) => setView({ status }), [setView]);
+  const onQuery = useCallback((q: string) => setView({ q }), [setView]);
 
   return (
     <>
-      <PageHeading title="Overview" subtitle="Agents and their checks, updated live.">
-        <SearchBox value={query} onChange={setQuery} />
+      <PageHeading title="Overview" subtitle="Every check and agent, failing first, updated live.">
+        <SearchBox value={view.q} onChange={onQuery} />
+        <NewCheckButton />
       </PageHeading>
+      <StreamNotice />
+      <OverviewHeader summary={summary} status={view.status} onStatus={onStatus} />
       <AgentsPanel
         agents={agents}
         visible={visibleAgents}
@@ -34,7 +50,17 @@ export function Dashboard() {
         onNew={() => setCreating(true)}
         onRetry={() => void agentsQuery.refetch()}
       />
-      {agents && agents.length > 0 && <ChecksPanel agents={agents} entries={entries} query={deferredQuery} />}
+      <ChecksPanel
+        rows={rows}
+        labelKeys={keys}
+        view={view}
+        onView={setView}
+        loading={overview.loading}
+        error={overview.error}
+        onRetry={overview.retry}
+        truncated={overview.truncated}
+        detailsPending={overview.loadingDetails}
+      />
       <NewAgentDialog open={creating} onClose={() => setCreating(false)} />
     </>
   );

@@ -12,7 +12,7 @@ import { Loading } from '../components/ui/Loading.tsx';
 import { SubmitButton } from '../components/ui/SubmitButton.tsx';
 import { useAuthForm } from '../hooks/useAuthForm.ts';
 import { invitationTokenFromHash } from '../lib/invitation.ts';
-import { formatTimestamp } from '../lib/relativeTime.ts';
+import { formatDateTime } from '../lib/format.ts';
 import { ROLE_SUMMARY } from '../lib/roles.ts';
 import { capitalize } from '../lib/text.ts';
 import { navigate, useHash } from '../lib/router.ts';
@@ -99,7 +99,7 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
         </div>
         <p className="text-xs text-faint">
           As {invitation.role}: {ROLE_SUMMARY[invitation.role]}. The link works until{' '}
-          {formatTimestamp(invitation.expiresAt)}.
+          {formatDateTime(invitation.expiresAt)}.
         </p>
       </div>
 

@@ -12,6 +12,11 @@ interface LiveState {
   connection: ConnectionState;
   /** epoch ms of the next reconnect attempt, when waiting for one (lets the header count down) */
   retryAt: number | null;
+  /**
+   * epoch ms since when the stream has been down (the first 'reconnecting'), null while it is live
+   * or has not yet tried: the overview greys every check out with "no live data since …".
+   */
+  downSince: number | null;
   checks: Record<string, CheckLive>;
   setConnection: (connection: ConnectionState, retryAt?: number | null) => void;
   addResults: (results: StreamedResult[], nowMs: number) => void;
@@ -23,8 +28,10 @@ interface LiveState {
 export const useLive = create<LiveState>()((set) => ({
   connection: 'idle',
   retryAt: null,
+  downSince: null,
   checks: {},
-  setConnection: (connection, retryAt = null) => set({ connection, retryAt }),
+  setConnection: (connection, retryAt = null) =>
+    set((state) => ({ connection, retryAt, downSince: nextDownSince(state.downSince, connection, Date.now()) })),
   addResults: (results, nowMs) =>
     set((state) => {
       const byKey = new Map<string, StreamedResult[]>();
@@ -44,8 +51,18 @@ export const useLive = create<LiveState>()((set) => ({
       for (const [key, live] of Object.entries(state.checks)) checks[key] = { points: [], last: live.last };
       return { checks };
     }),
-  clear: () => set({ checks: {}, connection: 'idle', retryAt: null }),
+  clear: () => set({ checks: {}, connection: 'idle', retryAt: null, downSince: null }),
 }));
+
+/**
+ * The first failed attempt starts the outage and later retries keep its start; only 'live' (or
+ * signing out) ends it. 'connecting' is the very first attempt, not an outage yet.
+ */
+export function nextDownSince(prev: number | null, connection: ConnectionState, nowMs: number): number | null {
+  if (connection === 'reconnecting') return prev ?? nowMs;
+  if (connection === 'connecting') return prev;
+  return null;
+}
 
 export const useCheckLive = (agentId: string, checkId: string): CheckLive | undefined =>
   useLive((s) => s.checks[checkKey(agentId, checkId)]);

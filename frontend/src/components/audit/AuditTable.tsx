@@ -1,6 +1,6 @@
 import type { AuditEntry } from '@nop/protocol';
 import { formatAuditDetails } from '../../lib/auditQuery.ts';
-import { formatTimestamp } from '../../lib/relativeTime.ts';
+import { formatDateTime, useClockChoice } from '../../lib/format.ts';
 import { RelativeTime } from '../RelativeTime.tsx';
 import { Badge, type Tone } from '../ui/Badge.tsx';
 import { Table, TBody, Td, Th, THead, Tr } from '../ui/Table.tsx';
@@ -12,6 +12,7 @@ const statusTone = (status: number): Tone => (status < 300 ? 'ok' : status < 500
  * the entry names only by id (a change to your own profile, say).
  */
 export function AuditTable({ entries, userNames }: { entries: AuditEntry[]; userNames: ReadonlyMap<string, string> }) {
+  useClockChoice();
   return (
     <Table label="Audit log" minWidth="min-w-[900px]">
       <THead>
@@ -27,7 +28,7 @@ export function AuditTable({ entries, userNames }: { entries: AuditEntry[]; user
         {entries.map((entry) => (
           <Tr key={entry.id}>
             <Td className="text-xs whitespace-nowrap">
-              <div className="text-fg tabular-nums">{formatTimestamp(entry.time)}</div>
+              <div className="text-fg tabular-nums">{formatDateTime(entry.time)}</div>
               <RelativeTime iso={entry.time} className="text-faint" />
             </Td>
             <Td className="text-sm">

@@ -3,7 +3,7 @@ import type { User } from '@nop/protocol';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../../api/problem.ts';
 import { useRename } from '../../hooks/useProfile.ts';
-import { formatTimestamp } from '../../lib/relativeTime.ts';
+import { formatDateTime, useClockChoice } from '../../lib/format.ts';
 import { ROLE_SUMMARY } from '../../lib/roles.ts';
 import { RoleBadge } from '../RoleBadge.tsx';
 import { Button } from '../ui/Button.tsx';
@@ -17,6 +17,7 @@ export function AccountCard({ user }: { user: User }) {
   const [name, setName] = useState(user.name);
   const [error, setError] = useState<string | null>(null);
   const changed = name.trim() !== user.name;
+  useClockChoice(); // "Joined" in the chosen clock
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -63,7 +64,7 @@ export function AccountCard({ user }: { user: User }) {
             <span className="text-xs text-faint">{ROLE_SUMMARY[user.role]}</span>
           </dd>
           <dt className="text-xs font-medium tracking-wide text-muted uppercase">Joined</dt>
-          <dd className="text-muted">{formatTimestamp(user.createdAt)}</dd>
+          <dd className="text-muted">{formatDateTime(user.createdAt)}</dd>
         </dl>
       </form>
     </Panel>

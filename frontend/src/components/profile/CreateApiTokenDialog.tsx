@@ -3,7 +3,7 @@ import type { CreatedApiToken } from '../../api/apiTokens.ts';
 import { useCreateApiToken } from '../../hooks/useProfile.ts';
 import { useValidatedForm } from '../../hooks/useValidatedForm.ts';
 import { tokenRolesFor } from '../../lib/permissions.ts';
-import { formatTimestamp } from '../../lib/relativeTime.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { ROLE_SUMMARY } from '../../lib/roles.ts';
 import { useAuth } from '../../store/auth.ts';
 import { FormField } from '../FormField.tsx';
@@ -101,7 +101,7 @@ function CreatedView({ created, onDone }: { created: CreatedApiToken; onDone: ()
       <SecretValue label="API token" value={created.token} />
       <p className="text-xs text-muted">
         Acts as <span className="text-fg">{created.apiToken.role}</span> until{' '}
-        {formatTimestamp(created.apiToken.expiresAt)}.
+        {formatDateTime(created.apiToken.expiresAt)}.
       </p>
     </ShownOnce>
   );

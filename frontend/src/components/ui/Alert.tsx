@@ -8,7 +8,8 @@ export function Alert({ tone = 'error', children }: { tone?: 'error' | 'info'; c
       role={tone === 'error' ? 'alert' : 'status'}
       className={cn(
         'rounded-md border px-3 py-2 text-sm',
-        tone === 'error' ? 'border-bad/40 bg-bad/10 text-red-200' : 'border-accent/30 bg-accent/10 text-sky-100',
+        // the tint says which; the text stays fg, readable in both themes
+        tone === 'error' ? 'border-bad/40 bg-bad/10 text-fg' : 'border-accent/30 bg-accent/10 text-fg',
       )}
     >
       {children}

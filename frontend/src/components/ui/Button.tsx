@@ -6,10 +6,10 @@ type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
 type Size = 'sm' | 'md' | 'icon';
 
 const VARIANTS: Record<Variant, string> = {
-  primary: 'bg-accent text-bg hover:bg-sky-300 font-semibold',
+  primary: 'bg-accent text-accent-fg hover:bg-accent/85 font-semibold',
   secondary: 'bg-panel-2 text-fg border border-line-strong hover:border-faint hover:bg-line',
   ghost: 'text-muted hover:text-fg hover:bg-panel-2',
-  danger: 'bg-bad/90 text-bg hover:bg-bad font-semibold',
+  danger: 'bg-bad text-bad-fg hover:bg-bad/85 font-semibold',
 };
 
 const SIZES: Record<Size, string> = {

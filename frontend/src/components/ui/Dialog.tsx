@@ -35,13 +35,20 @@ export function Dialog({ open, onClose, title, description, children, dismissibl
         e.preventDefault();
         if (dismissible) onClose();
       }}
+      onClose={() => {
+        // Chrome closes a dialog on a second Esc even when the first was cancelled (close watchers):
+        // keep the page's state in step, and never lose what must stay on screen (a one-time secret)
+        if (!open) return;
+        if (dismissible) onClose();
+        else ref.current?.showModal();
+      }}
       onClick={(e) => {
         // A click on the <dialog> itself (not its content) is a click on the backdrop.
         if (dismissible && e.target === ref.current) onClose();
       }}
       className={cn(
         // text-left: a dialog opened from a right-aligned table cell must not inherit its alignment.
-        'm-auto w-[min(34rem,calc(100vw-2rem))] rounded-lg border border-line-strong bg-panel p-0 text-left text-fg shadow-2xl shadow-black/50',
+        'm-auto w-[min(34rem,calc(100vw-2rem))] rounded-lg border border-line-strong bg-panel p-0 text-left text-fg shadow-2xl shadow-black/30',
         className,
       )}
     >

@@ -11,7 +11,7 @@ export function SecretValue({ label, value, multiline }: { label: string; value:
       </div>
       <pre
         className={cn(
-          'rounded-md border border-line-strong bg-bg px-3 py-2 font-mono text-xs text-sky-100 select-all',
+          'rounded-md border border-line-strong bg-bg px-3 py-2 font-mono text-xs text-fg select-all',
           multiline ? 'break-all whitespace-pre-wrap' : 'overflow-x-auto break-all whitespace-pre-wrap',
         )}
       >

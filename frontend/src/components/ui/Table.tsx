@@ -1,4 +1,12 @@
-import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+  type RefObject,
+  type TdHTMLAttributes,
+  type ThHTMLAttributes,
+} from 'react';
 import { cn } from '../../lib/cn.ts';
 import { Alert } from './Alert.tsx';
 
@@ -15,13 +23,38 @@ export function Table({
   minWidth?: string;
   label?: string;
 }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const scrolls = useScrollsSideways(scroller);
   return (
-    <div className="overflow-x-auto">
+    // Wider than the screen (a phone), the table scrolls sideways: then it is a Tab stop, so a
+    // keyboard can scroll it with the arrow keys too, named after the table for screen readers.
+    // `relative`: screen-reader-only text in a cell is positioned absolutely, and would otherwise
+    // widen the whole page instead of this scroller.
+    <div
+      ref={scroller}
+      className="relative overflow-x-auto"
+      tabIndex={scrolls ? 0 : undefined}
+      role={scrolls && label ? 'region' : undefined}
+      aria-label={scrolls ? label : undefined}
+    >
       <table aria-label={label} className={cn('w-full border-collapse text-sm', minWidth)}>
         {children}
       </table>
     </div>
   );
+}
+
+function useScrollsSideways(ref: RefObject<HTMLElement | null>): boolean {
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setScrolls(el.scrollWidth > el.clientWidth);
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+  return scrolls;
 }
 
 export function THead({ children }: { children: ReactNode }) {

@@ -2,7 +2,7 @@ import { InvitationBody, type Role } from '@nop/protocol';
 import type { CreatedInvitation } from '../../api/users.ts';
 import { useCreateInvitation } from '../../hooks/useUsers.ts';
 import { useValidatedForm } from '../../hooks/useValidatedForm.ts';
-import { formatTimestamp } from '../../lib/relativeTime.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { ROLE_SUMMARY } from '../../lib/roles.ts';
 import { FormField } from '../FormField.tsx';
 import { RoleSelect } from '../RoleSelect.tsx';
@@ -99,7 +99,7 @@ function CreatedView({ created, onDone }: { created: CreatedInvitation; onDone: 
       <SecretValue label="Invitation link" value={created.url} multiline />
       <p className="text-xs text-muted">
         {created.invitation.email} joins as <span className="text-fg">{created.invitation.role}</span>. The link works
-        until {formatTimestamp(created.invitation.expiresAt)}.
+        until {formatDateTime(created.invitation.expiresAt)}.
       </p>
     </ShownOnce>
   );
