@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import axe from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startBackend, type BackendProcess } from '../backend/test/helpers/process.ts';
-import { signIn, watchProblems } from './browser.ts';
+import { signIn, watchProblems, launchChromium } from './browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(REPO_ROOT, 'test-results');
 const WIDTHS = [
   { width: 1440, height: 900 },
@@ -121,18 +120,7 @@ describe('accessibility of every page', () => {
     [platform, browser] = await Promise.all([
       // open sign-up, so the sign-up page shows its form rather than "ask for an invitation"
       startBackend({ NOP_SIGNUP: 'open' }, 180_000, ['scripts/start.mjs']),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      }),
+      launchChromium(),
     ]);
     mkdirSync(SHOTS, { recursive: true });
 

@@ -2,14 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_BIN } from '../agents/src/bin-path.ts';
 import { REPO_ROOT, startBackend, type BackendProcess } from '../backend/test/helpers/process.ts';
 import { logFile, teeTo } from '../backend/test/helpers/test-logs.ts';
-import { signIn, watchProblems } from './browser.ts';
+import { signIn, watchProblems, launchChromium } from './browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(REPO_ROOT, 'test-results');
 const ADMIN = { name: 'Ada Operator', email: 'ada@example.test', password: 'correct horse battery' };
 const CHECK_ID = 'e2e-ping';
@@ -37,13 +36,7 @@ describe('check objects in a real browser', () => {
   };
 
   beforeAll(async () => {
-    [platform, browser] = await Promise.all([
-      startBackend({}, 180_000, ['scripts/start.mjs']),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-      }),
-    ]);
+    [platform, browser] = await Promise.all([startBackend({}, 180_000, ['scripts/start.mjs']), launchChromium()]);
     mkdirSync(SHOTS, { recursive: true });
     const signup = await fetch(`${platform.url}/api/v1/auth/signup`, {
       method: 'POST',

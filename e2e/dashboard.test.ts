@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startBackend, type BackendProcess } from '../backend/test/helpers/process.ts';
 import { formatMs } from '../frontend/src/lib/format.ts';
-import { signIn, watchProblems } from './browser.ts';
+import { signIn, watchProblems, launchChromium } from './browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(REPO_ROOT, 'test-results');
 const VIEWPORT = { width: 1440, height: 900 };
 
@@ -24,21 +23,7 @@ describe('dashboard in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [platform, browser] = await Promise.all([
-      startBackend({}, 180_000, ['scripts/start.mjs']),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      }),
-    ]);
+    [platform, browser] = await Promise.all([startBackend({}, 180_000, ['scripts/start.mjs']), launchChromium()]);
     mkdirSync(SHOTS, { recursive: true });
   }, 200_000);
 

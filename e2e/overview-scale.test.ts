@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startBackend, type BackendProcess } from '../backend/test/helpers/process.ts';
-import { signIn, watchProblems } from './browser.ts';
+import { signIn, watchProblems, launchChromium } from './browser.ts';
 
 /**
  * The overview with 2,000 checks on the real platform (`npm start`: dashboard build, backend,
@@ -15,7 +15,6 @@ import { signIn, watchProblems } from './browser.ts';
  *   npx vitest run e2e/overview-scale.test.ts
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(REPO_ROOT, 'test-results');
 const CHECKS = Number(process.env.NOP_SCALE_CHECKS ?? 2_000);
 /** the budgets: rows within 2 s of the data, no task over 200 ms while results flow */
@@ -89,10 +88,7 @@ describe('overview at scale', () => {
       startBackend({ NOP_MAX_CHECKS_PER_AGENT: String(CHECKS + 100), LOG_LEVEL: 'warn' }, 240_000, [
         'scripts/start.mjs',
       ]),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-      }),
+      launchChromium(),
     ]);
     mkdirSync(SHOTS, { recursive: true });
 

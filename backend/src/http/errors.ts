@@ -32,6 +32,9 @@ const retryAfter = (seconds: number) => ({ 'retry-after': String(Math.max(1, Mat
 export const errors = {
   validation: (detail: string, fields: FieldError[]) =>
     new ApiError(400, 'validation', 'Invalid request', detail, fields),
+  /** A 400 whose detail lists every field as "path: message". */
+  invalidFields: (fields: FieldError[]) =>
+    new ApiError(400, 'validation', 'Invalid request', fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields),
   malformedJson: (detail: string) => new ApiError(400, 'malformed-json', 'Malformed JSON body', detail),
   badRequest: (detail: string) => new ApiError(400, 'bad-request', 'Bad request', detail),
   unauthenticated: (detail = 'a valid bearer token is required') =>
@@ -84,8 +87,7 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const fields = result.error.issues.map((issue) => ({ path: fieldPath(where, issue.path), message: issue.message }));
-  const detail = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
-  throw errors.validation(detail, fields);
+  throw errors.invalidFields(fields);
 }
 
 /** The path of a request without its query, cut short: it is echoed in `instance`. */

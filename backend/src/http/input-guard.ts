@@ -47,6 +47,6 @@ export function installInputGuard(app: FastifyInstance) {
       ...textProblems(request.query, 'query'),
       ...textProblems(request.body, 'body'),
     ];
-    if (found.length) throw errors.validation(found.map((f) => `${f.path}: ${f.message}`).join('; '), found);
+    if (found.length) throw errors.invalidFields(found);
   });
 }

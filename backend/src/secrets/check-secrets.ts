@@ -55,7 +55,7 @@ export function sealChecks(
       return value;
     }),
   );
-  if (problems.length) throw errors.validation(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+  if (problems.length) throw errors.invalidFields(problems);
   return sealed;
 }
 

@@ -37,7 +37,7 @@ export function checkConfigErrors(type: AgentType, checks: CheckSpec[]): FieldEr
 
 function assertConfig(type: AgentType, checks: CheckSpec[]) {
   const problems = checkConfigErrors(type, checks);
-  if (problems.length) throw errors.validation(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+  if (problems.length) throw errors.invalidFields(problems);
 }
 
 function assertMayChange(principal: Principal, row: repo.AgentRow) {

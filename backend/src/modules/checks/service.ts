@@ -38,23 +38,25 @@ export interface CheckSettings {
 const runsType = (agentType: AgentType, checkType: string) =>
   agentType === 'multi' || (agentType === 'ping' ? 'icmp' : agentType) === checkType;
 
-const invalid = (problems: FieldError[]) =>
-  errors.validation(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
-
 function assertMayChange(principal: Principal, row: repo.CheckRow) {
   if (principal.role !== 'admin' && row.owner_id !== principal.userId)
     throw errors.forbidden(`only the owner of check "${row.id}" or an admin may change it`);
 }
 
 export function createCheckService(db: Db, bus: Bus, cipher: SecretCipher, settings: CheckSettings) {
-  function assertInterval(spec: CheckSpec, where = 'body') {
-    if (spec.interval < settings.minIntervalMs)
-      throw invalid([
-        {
-          path: `${where}.interval`,
-          message: `must be at least ${settings.minIntervalMs / 1000} s on this server (NOP_MIN_CHECK_INTERVAL)`,
-        },
-      ]);
+  /** The server's own floor (NOP_MIN_CHECK_INTERVAL), above the protocol's. */
+  const intervalProblem = (spec: CheckSpec, path: string): FieldError[] =>
+    spec.interval < settings.minIntervalMs
+      ? [
+          {
+            path: `${path}.interval`,
+            message: `must be at least ${settings.minIntervalMs / 1000} s on this server (NOP_MIN_CHECK_INTERVAL)`,
+          },
+        ]
+      : [];
+  function assertInterval(spec: CheckSpec) {
+    const problems = intervalProblem(spec, 'body');
+    if (problems.length) throw errors.invalidFields(problems);
   }
 
   /** Agents named by id must exist, run the check's type, and (for editors) be theirs. */
@@ -78,7 +80,7 @@ export function createCheckService(db: Db, bus: Bus, cipher: SecretCipher, setti
       else if (principal.role !== 'admin' && agent.owner_id !== principal.userId)
         throw errors.forbidden(`${path}: only the owner of agent "${agent.name}" or an admin may assign checks to it`);
     });
-    if (problems.length) throw invalid(problems);
+    if (problems.length) throw errors.invalidFields(problems);
   }
 
   /** After the writes of one change: rebuild the touched agents' configs, inside the quota. */
@@ -248,15 +250,8 @@ export function createCheckService(db: Db, bus: Bus, cipher: SecretCipher, setti
       where = 'body.config.checks',
     ) {
       await lockCompilation(tx);
-      const problems: FieldError[] = [];
-      checks.forEach((spec, i) => {
-        if (spec.interval < settings.minIntervalMs)
-          problems.push({
-            path: `${where}[${i}].interval`,
-            message: `must be at least ${settings.minIntervalMs / 1000} s on this server (NOP_MIN_CHECK_INTERVAL)`,
-          });
-      });
-      if (problems.length) throw invalid(problems);
+      const problems = checks.flatMap((spec, i) => intervalProblem(spec, `${where}[${i}]`));
+      if (problems.length) throw errors.invalidFields(problems);
       const existing = new Map(
         (
           await repo.getChecks(
