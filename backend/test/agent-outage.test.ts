@@ -120,7 +120,8 @@ describe('agent through a backend outage', () => {
       0,
     );
     expect((await health()).droppedResults).toBe(0);
-    expect(made).toBeGreaterThan(8);
+    // ≥ 1 s connected + ≥ 4 s down at a 1 s interval: at least 5 runs, whatever the machine's load
+    expect(made).toBeGreaterThanOrEqual(5);
     expect(await stored()).toBe(made);
     // the check started failing when the backend went away: the agent took a traceroute, stored with its hops
     const trace = await sql.query<{ details: any }>(
