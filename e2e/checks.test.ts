@@ -5,6 +5,7 @@ import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_BIN } from '../agents/src/bin-path.ts';
+import { startDnsServer, type TestDnsServer } from '../agents/test/dns-server.ts';
 import { REPO_ROOT, startBackend, type BackendProcess } from '../backend/test/helpers/process.ts';
 import { logFile, teeTo } from '../backend/test/helpers/test-logs.ts';
 import { signIn, watchProblems, launchChromium } from './browser.ts';
@@ -22,6 +23,7 @@ describe('check objects in a real browser', () => {
   let browser: Browser;
   let agent: ChildProcess | undefined;
   let token: string;
+  let dnsServer: TestDnsServer | undefined;
   const spool = mkdtempSync(path.join(os.tmpdir(), 'nop-e2e-agent-'));
 
   const api = async (method: string, url: string, body?: unknown) => {
@@ -55,6 +57,7 @@ describe('check objects in a real browser', () => {
     }
     await browser?.close();
     await platform?.stop();
+    await dnsServer?.close();
     rmSync(spool, { recursive: true, force: true });
   });
 
@@ -178,6 +181,32 @@ describe('check objects in a real browser', () => {
     await shoot(page, 'check-editor-390');
     expect(watch.problems).toEqual([]);
   }, 180_000);
+
+  it("shows a DNS check's answer records, grouped by what each agent was answered", async () => {
+    // a DNS server on loopback with a known zone; both agents (labelled by the test above) ask it
+    dnsServer = await startDnsServer('127.0.0.1');
+    await api('POST', '/api/v1/checks', {
+      id: 'e2e-dns',
+      type: 'dns',
+      target: 'web.nop.test',
+      server: `127.0.0.1:${dnsServer.port}`,
+      interval: '2s',
+      selector: 'region=test',
+    });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const watch = watchProblems(page, 'admin');
+    await signIn(page, platform.url, ADMIN.email, ADMIN.password);
+    await page.goto(`${platform.url}/checks/e2e-dns`);
+    const latest = page.getByRole('table', { name: 'Latest DNS answers' });
+    await expect.poll(() => latest.getByText('192.0.2.10, 192.0.2.11').count(), { timeout: 20_000 }).toBe(2);
+    // one answer, seen by both: one group naming both agents, its records as dig prints them
+    const records = page.getByRole('table', { name: 'Answer records seen by edge-2, local' });
+    await expect.poll(() => records.getByRole('row').count(), { timeout: 10_000 }).toBe(3);
+    expect(await records.getByRole('row').nth(1).innerText()).toMatch(/web\.nop\.test\s+\d+\s+A\s+192\.0\.2\.10/);
+    await page.getByRole('heading', { name: 'Latest answers' }).scrollIntoViewIfNeeded();
+    await shoot(page, 'check-page-dns');
+    expect(watch.problems).toEqual([]);
+  }, 90_000);
 });
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });

@@ -52,6 +52,14 @@ export const ZONE: Record<string, Answer[]> = {
     ttl: 60,
     data: `198.51.100.${i + 1}`,
   })),
+  'many.nop.test': Array.from({ length: 70 }, (_, i) => ({
+    type: 'A' as const,
+    name: 'many.nop.test',
+    ttl: 60,
+    data: `203.0.113.${i + 1}`,
+  })),
+  // eight 255-byte strings: one record's data past what a result keeps
+  'longtxt.nop.test': [{ type: 'TXT', name: 'longtxt.nop.test', ttl: 60, data: Array(8).fill('x'.repeat(255)) }],
   'delay.nop.test': [{ type: 'A', name: 'delay.nop.test', ttl: 60, data: '192.0.2.99' }],
   'empty.nop.test': [],
 };

@@ -39,6 +39,15 @@ describe('dns prober (dns-packet client against a UDP+TCP DNS server started her
     expect(result.durationMs).toBeGreaterThan(0);
     expect(result.metrics.dns_ms).toBe(result.durationMs);
     expect(server.queries.at(-1)).toEqual({ name: 'web.nop.test', type: 'A', transport: 'udp' });
+    // the records themselves travel with the result, for the check page
+    expect(result.dns).toEqual({
+      server: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      rcode: 'NOERROR',
+      answers: [
+        { name: 'web.nop.test', ttl: expect.any(Number), type: 'A', data: '192.0.2.10' },
+        { name: 'web.nop.test', ttl: expect.any(Number), type: 'A', data: '192.0.2.11' },
+      ],
+    });
   });
 
   it('formats every record type like dig', async () => {
@@ -122,6 +131,25 @@ describe('dns prober (dns-packet client against a UDP+TCP DNS server started her
     // larger buffer even where net.core.rmem_max caps it at the default.
     const runs = await Promise.all(Array.from({ length: 400 }, (_, i) => dns(`burst${i}`, 'web.nop.test')));
     expect(runs.filter((r) => !r.success).map((r) => r.error)).toEqual([]);
+  });
+
+  it('keeps at most 32 answer records and 512 characters of each in the result, counting what it left out', async () => {
+    const many = await dns('many', 'many.nop.test');
+    expect(many).toMatchObject({ success: true, metrics: { answers: 70 } });
+    expect(many.dns!.answers).toHaveLength(32);
+    expect(many.dns!.answers[31]!.data).toBe('203.0.113.32');
+    expect(many.dns!.omitted).toBe(38);
+    const long = await dns('long', 'longtxt.nop.test', { recordType: 'TXT' });
+    expect(long.dns!.answers[0]!.data).toHaveLength(512);
+    expect(long.dns!.answers[0]!.data.endsWith('…')).toBe(true);
+    expect(CheckResult.parse(many)).toEqual(many);
+    expect(CheckResult.parse(long)).toEqual(long);
+  });
+
+  it('names the server asked when nothing answers, without records', async () => {
+    const result = await dns('silent', 'web.nop.test', { server: '127.0.0.1:9', timeout: 300 });
+    expect(result.success).toBe(false);
+    expect(result.dns).toEqual({ server: '127.0.0.1:9', answers: [] });
   });
 
   it('retries over TCP when the UDP answer is truncated', async () => {

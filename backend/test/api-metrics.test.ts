@@ -222,6 +222,35 @@ describe.each(ENGINES)('metrics API and ingest on %s', (engine) => {
     expect(published.find((m) => m.id === traced.id)?.trace).toEqual(trace);
   });
 
+  it("stores a DNS run's answer records and returns them in the results, the export and the stream", async () => {
+    const published: any[] = [];
+    const unsubscribe = await t.bus.subscribe(CHANNELS.results, (m) => published.push(m));
+    const dns = {
+      server: '127.0.0.1:53',
+      rcode: 'NOERROR',
+      answers: [{ name: 'web.nop.test', ttl: 60, type: 'A', data: '192.0.2.10' }],
+      omitted: 3,
+    };
+    const answered = { ...result('dns-web', 4, 1.5), type: 'dns' as const, target: 'web.nop.test', dns };
+    expect(await t.app.services.ingest({ id: agentId, name: 'm1' }, [answered])).toBe(1);
+    const { rows } = await t.db.query<{ details: unknown }>('SELECT details FROM check_results WHERE id = $1', [
+      answered.id,
+    ]);
+    expect(rows[0]!.details).toEqual({ dns });
+    const listed = await t.app.inject({ method: 'GET', url: '/api/v1/results?check_id=dns-web', headers });
+    expect(listed.json().items[0].dns).toEqual(dns);
+    expect(listed.json().items[0].trace).toBeUndefined();
+    const exported = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/results/export?format=ndjson&check_id=dns-web&from=${new Date(T0 - 60_000).toISOString()}`,
+      headers,
+    });
+    expect(JSON.parse(exported.body.trim()).dns).toEqual(dns);
+    await new Promise((r) => setTimeout(r, 20));
+    unsubscribe();
+    expect(published.find((m) => m.id === answered.id)?.dns).toEqual(dns);
+  });
+
   it('ingests idempotently: a re-sent batch stores and publishes nothing twice', async () => {
     const published: unknown[] = [];
     const unsubscribe = await t.bus.subscribe(CHANNELS.results, (m) => published.push(m));

@@ -70,3 +70,31 @@ describe('agent link messages', () => {
     expect(AgentToBackend.safeParse({ ...batch, results: [] }).success).toBe(false);
   });
 });
+
+describe('DNS details of a result', () => {
+  const base = {
+    id: '00000000-0000-4000-8000-000000000001',
+    checkId: 'dns-web',
+    type: 'dns',
+    target: 'web.nop.test',
+    time: '2026-01-05T10:00:00Z',
+    success: true,
+    durationMs: 1,
+  };
+  const record = { name: 'web.nop.test', ttl: 60, type: 'A', data: '192.0.2.1' };
+
+  it('are bounded: 32 records of at most 512 characters, the field named when past either', () => {
+    expect(CheckResult.safeParse({ ...base, dns: { server: 's:53', answers: Array(32).fill(record) } }).success).toBe(
+      true,
+    );
+    const tooMany = CheckResult.safeParse({ ...base, dns: { server: 's:53', answers: Array(33).fill(record) } });
+    expect(tooMany.error?.issues[0]?.path).toEqual(['dns', 'answers']);
+    const tooLong = CheckResult.safeParse({
+      ...base,
+      dns: { server: 's:53', answers: [{ ...record, data: 'x'.repeat(513) }] },
+    });
+    expect(tooLong.error?.issues[0]?.path).toEqual(['dns', 'answers', 0, 'data']);
+    const extra = CheckResult.safeParse({ ...base, dns: { server: 's:53', answers: [], raw: 'AAAA' } });
+    expect(extra.success).toBe(false);
+  });
+});

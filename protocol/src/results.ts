@@ -33,6 +33,38 @@ export const TraceDetails = z.strictObject({
 });
 export type TraceDetails = z.infer<typeof TraceDetails>;
 
+/** Answer records a DNS result keeps: enough to read what was answered, bounded whatever the zone holds. */
+// Bounded so that a full batch of results (200) of the largest answers stays far below the link's
+// 8 MiB message limit: 32 records × 512 characters ≈ 20 KB per result at worst.
+export const MAX_DNS_ANSWERS = 32;
+export const MAX_DNS_ANSWER_DATA = 512;
+
+/** One answer record as dig prints it. */
+export const DnsAnswer = z.strictObject({
+  name: z.string().max(255),
+  ttl: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+  type: z.string().min(1).max(16),
+  /** the record's data as dig prints it, cut at MAX_DNS_ANSWER_DATA characters */
+  data: z.string().max(MAX_DNS_ANSWER_DATA),
+});
+export type DnsAnswer = z.infer<typeof DnsAnswer>;
+
+/** What a DNS run was answered: the resolver asked, its response code, the answer records. */
+export const DnsDetails = z.strictObject({
+  /** the resolver asked, as host:port ("[v6]:port" for IPv6) */
+  server: z.string().max(300),
+  /** NOERROR, NXDOMAIN, …; absent when nothing was answered */
+  rcode: z.string().max(16).optional(),
+  answers: z.array(DnsAnswer).max(MAX_DNS_ANSWERS),
+  /** answer records left out past MAX_DNS_ANSWERS */
+  omitted: z.number().int().nonnegative().optional(),
+});
+export type DnsDetails = z.infer<typeof DnsDetails>;
+
 /**
  * One run of one check. A failed probe is data (success=false plus an error in words), not an
  * exception. `id` is made by the agent so that a re-sent batch is inserted once (idempotent).
@@ -52,6 +84,8 @@ export const CheckResult = z.strictObject({
   metrics: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), z.number()).default({}),
   /** traceroute runs: the hops of each flow */
   trace: TraceDetails.optional(),
+  /** dns runs: the resolver, response code and answer records */
+  dns: DnsDetails.optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { CheckResult, CheckSpec } from '@nop/protocol';
+import { type CheckResult, type CheckSpec, type DnsDetails, MAX_DNS_ANSWER_DATA, MAX_DNS_ANSWERS } from '@nop/protocol';
 import {
   DnsClientError,
   type DnsReply,
@@ -70,7 +70,7 @@ export async function dnsQuery(spec: DnsSpec, signal?: AbortSignal): Promise<Dns
       : error instanceof DnsClientError
         ? error.message
         : `DNS server ${where}: ${describeError(error)}`;
-    return { result: run.fail(text, null, metrics), server: where, answers: [] };
+    return { result: withDetails(run.fail(text, null, metrics), where, undefined, []), server: where, answers: [] };
   } finally {
     deadline.dispose();
   }
@@ -87,7 +87,12 @@ export async function dnsQuery(spec: DnsSpec, signal?: AbortSignal): Promise<Dns
     data: formatAnswer(a),
   }));
   const outcome = (error?: string): DnsOutcome => ({
-    result: error === undefined ? run.ok(lookupMs, metrics) : run.fail(error, lookupMs, metrics),
+    result: withDetails(
+      error === undefined ? run.ok(lookupMs, metrics) : run.fail(error, lookupMs, metrics),
+      where,
+      reply.rcode,
+      answers,
+    ),
     server: where,
     rcode: reply.rcode,
     answers,
@@ -110,6 +115,18 @@ export async function dnsQuery(spec: DnsSpec, signal?: AbortSignal): Promise<Dns
     if (!answers.some((a) => re.test(a.data))) return outcome(`no answer matches /${spec.expectRegex}/ (${got()})`);
   }
   return outcome();
+}
+
+/** The result keeps what was answered, bounded: the first MAX_DNS_ANSWERS records, data cut to length. */
+function withDetails(result: CheckResult, server: string, rcode: string | undefined, answers: DnsAnswerLine[]) {
+  const kept = answers.slice(0, MAX_DNS_ANSWERS).map((a) => ({
+    ...a,
+    name: a.name.slice(0, 255),
+    data: a.data.length > MAX_DNS_ANSWER_DATA ? `${a.data.slice(0, MAX_DNS_ANSWER_DATA - 1)}…` : a.data,
+  }));
+  const dns: DnsDetails = { server, ...(rcode ? { rcode } : {}), answers: kept };
+  if (answers.length > kept.length) dns.omitted = answers.length - kept.length;
+  return { ...result, dns } satisfies CheckResult;
 }
 
 /** Answers compare like dig prints them, with or without the trailing dots, names case-insensitive. */

@@ -120,6 +120,8 @@ type Result {
   metrics: JSON!
   "traceroute runs: the hops of each flow"
   trace: JSON
+  "dns runs: the resolver asked, its response code and the answer records ({server, rcode, answers: [{name, ttl, type, data}]})"
+  dns: JSON
   agentId: ID!
   agentName: String!
 }

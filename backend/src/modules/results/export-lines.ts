@@ -43,7 +43,7 @@ const CSV_LINE = [
   csvText('r.metrics::text'),
 ].join(` || ',' || `);
 
-/** One StreamedResult per line; error and trace left out when absent, as the list does. */
+/** One StreamedResult per line; error, trace and dns left out when absent, as the list does. */
 const NDJSON_LINE = [
   `'{"id":"' || r.id::text || '","checkId":' || to_json(r.check_id)::text`,
   `',"type":' || to_json(r.type)::text || ',"target":' || to_json(r.target)::text`,
@@ -51,6 +51,7 @@ const NDJSON_LINE = [
   `',"durationMs":' || ${jsonNumber('r.duration_ms')}`,
   `coalesce(',"error":' || to_json(r.error)::text, '')`,
   `',"metrics":' || r.metrics::text || coalesce(',"trace":' || (r.details -> 'trace')::text, '')`,
+  `coalesce(',"dns":' || (r.details -> 'dns')::text, '')`,
   `',"agentId":"' || r.agent_id::text || '","agentName":' || to_json(a.name)::text || '}'`,
 ].join(' || ');
 

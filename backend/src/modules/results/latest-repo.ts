@@ -33,7 +33,8 @@ export async function latestResults(db: Queryable, q: LatestQuery): Promise<Late
      SELECT p.agent_id AS pair_agent_id, p.agent_name AS pair_agent_name, p.status AS agent_status,
             p.check_id AS pair_check_id, p.type AS pair_type, p.target AS pair_target,
             r.id, r.agent_id, p.agent_name, r.check_id, r.type, r.target, r.time, r.success,
-            r.duration_ms, r.error, r.metrics, r.details -> 'trace' AS trace
+            r.duration_ms, r.error, r.metrics, r.details -> 'trace' AS trace,
+            r.details -> 'dns' AS dns
      FROM pairs p
      LEFT JOIN LATERAL (
        SELECT * FROM check_results cr

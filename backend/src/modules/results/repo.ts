@@ -27,8 +27,17 @@ export async function insertResults(db: Queryable, agentId: string, results: Che
       results.map((r) => r.durationMs),
       results.map((r) => r.error ?? null),
       results.map((r) => JSON.stringify(r.metrics)),
-      results.map((r) => (r.trace ? JSON.stringify({ trace: r.trace }) : null)),
+      results.map(detailsOf),
     ],
   );
   return new Set(rows.map((r) => r.id));
+}
+
+/** The structured parts of a result, kept in one jsonb column: a traceroute's hops, a DNS answer. */
+function detailsOf(result: CheckResult): string | null {
+  if (!result.trace && !result.dns) return null;
+  return JSON.stringify({
+    ...(result.trace ? { trace: result.trace } : {}),
+    ...(result.dns ? { dns: result.dns } : {}),
+  });
 }

@@ -1,4 +1,4 @@
-import type { CheckType, StreamedResult, TraceDetails } from '@nop/protocol';
+import type { CheckType, DnsDetails, StreamedResult, TraceDetails } from '@nop/protocol';
 
 /** A stored result as the History API selects it (see RESULT_COLUMNS). */
 export interface ResultRow {
@@ -14,13 +14,15 @@ export interface ResultRow {
   error: string | null;
   metrics: Record<string, number>;
   trace: TraceDetails | null;
+  dns: DnsDetails | null;
 }
 
 /** The columns of ResultRow from `check_results r JOIN agents a`. */
 export const RESULT_COLUMNS = `r.id, r.agent_id, a.name AS agent_name, r.check_id, r.type, r.target, r.time, r.success,
-       r.duration_ms, r.error, r.metrics, r.details -> 'trace' AS trace`;
+       r.duration_ms, r.error, r.metrics, r.details -> 'trace' AS trace,
+       r.details -> 'dns' AS dns`;
 
-/** A stored result as the stream sends it: absent error and trace are left out, not null. */
+/** A stored result as the stream sends it: absent error, trace and dns are left out, not null. */
 export function toStreamedResult(row: ResultRow): StreamedResult {
   return {
     id: row.id,
@@ -33,6 +35,7 @@ export function toStreamedResult(row: ResultRow): StreamedResult {
     ...(row.error !== null ? { error: row.error } : {}),
     metrics: row.metrics ?? {},
     ...(row.trace ? { trace: row.trace } : {}),
+    ...(row.dns ? { dns: row.dns } : {}),
     agentId: row.agent_id,
     agentName: row.agent_name,
   };

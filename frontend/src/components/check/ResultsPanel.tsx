@@ -2,6 +2,7 @@ import { ResultStatus, type StreamedResult } from '@nop/protocol';
 import { fetchResults } from '../../api/history.ts';
 import { usePagedList } from '../../hooks/usePagedList.ts';
 import { resolveRange, type RangeSpec } from '../../lib/checkRange.ts';
+import { answerSummary } from '../../lib/dnsAnswers.ts';
 import { formatDateTime, formatMs } from '../../lib/format.ts';
 import { replaceSearch, useSearch } from '../../lib/router.ts';
 import { PagedListBody } from '../PagedListBody.tsx';
@@ -21,7 +22,8 @@ function keyMetrics(r: StreamedResult): string {
   if (m.loss_ratio !== undefined) parts.push(`loss ${+(m.loss_ratio * 100).toFixed(1)}%`);
   if (m.jitter_ms !== undefined) parts.push(`jitter ${formatMs(m.jitter_ms)}`);
   if (m.status_code !== undefined) parts.push(`HTTP ${m.status_code}`);
-  if (m.answers !== undefined) parts.push(`${m.answers} answers`);
+  if (r.dns?.rcode) parts.push(answerSummary(r.dns));
+  else if (m.answers !== undefined) parts.push(`${m.answers} answers`);
   if (r.trace) parts.push(`${r.trace.flows[0]?.hops.length ?? 0} hops`);
   if (m.rx_bytes_per_second !== undefined) parts.push(`rx ${Math.round(m.rx_bytes_per_second)} B/s`);
   return parts.join(' · ');
