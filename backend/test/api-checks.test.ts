@@ -127,6 +127,8 @@ describe.each(ENGINES)('checks API on %s', (engine) => {
       [{ type: 'icmp', target: '127.0.0.1', colour: 'red' }, 'body'],
       [{ type: 'nope', target: '127.0.0.1' }, 'body.type'],
       [{ type: 'icmp', target: '127.0.0.1', id: 'Bad Id' }, 'body.id'],
+      // the dashboard's editor lives at /checks/new
+      [{ type: 'icmp', target: '127.0.0.1', interval: '5s', id: 'new' }, 'body.id'],
     ];
     for (const [body, path] of cases) {
       const r = await call('POST', '/api/v1/checks', body);

@@ -10,6 +10,12 @@ import { canonicalIPv6 } from './targets.ts';
 
 export const MAX_CHECK_ID_LENGTH = 64;
 
+/**
+ * Ids a new check may not take: the dashboard's /checks/new is the editor, so a check called "new"
+ * could never be opened. (Agents' own configs may still use them; only check objects are refused.)
+ */
+export const RESERVED_CHECK_IDS: ReadonlySet<string> = new Set(['new']);
+
 /** The suggested id of a check of `type` on `target`. Ids already taken: see uniqueCheckId. */
 export function suggestCheckId(type: CheckType, target: string): string {
   const slug = targetSlug(target);

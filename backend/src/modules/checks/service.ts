@@ -2,6 +2,7 @@ import {
   formatSelector,
   maskCheckSecrets,
   selectorMatches,
+  RESERVED_CHECK_IDS,
   suggestCheckId,
   uniqueCheckId,
   type AgentType,
@@ -106,6 +107,11 @@ export function createCheckService(db: Db, bus: Bus, cipher: SecretCipher, setti
     return row;
   }
 
+  function refuseReservedId(id: string, path: string) {
+    if (RESERVED_CHECK_IDS.has(id))
+      throw errors.invalidFields([{ path, message: `"${id}" is reserved (the dashboard's page for a new check)` }]);
+  }
+
   /** A readable id from the type and target, made unique with -2, -3… */
   async function newId(tx: Queryable, spec: Record<string, unknown>) {
     if (typeof spec.type !== 'string' || typeof spec.target !== 'string' || !spec.target.trim()) return undefined;
@@ -121,6 +127,7 @@ export function createCheckService(db: Db, bus: Bus, cipher: SecretCipher, setti
     meta: CheckMetaValues,
     current?: repo.CheckRow,
   ) {
+    if (!current) refuseReservedId(spec.id, 'body.id');
     await assertAssignable(tx, principal, spec, meta.agentIds);
     const write: repo.CheckWrite = { spec, ...meta };
     if (current) await repo.updateCheck(tx, write);
@@ -270,6 +277,7 @@ export function createCheckService(db: Db, bus: Bus, cipher: SecretCipher, setti
       for (const [i, spec] of sealed.entries()) {
         const row = existing.get(spec.id);
         if (!row) {
+          refuseReservedId(spec.id, `${where}[${i}].id`);
           await repo.insertCheck(
             tx,
             { spec, labels: {}, selector: {}, enabled: true, agentIds: [agent.id] },
