@@ -153,8 +153,9 @@ describe('check objects in a real browser', () => {
     await expect.poll(() => page.getByTestId('range-label').textContent()).not.toMatch(/Live/);
     // the results of the zoomed range: both agents' rows
     const table = page.getByRole('table', { name: 'Results' });
-    await expect.poll(() => table.getByText('edge-2').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await expect.poll(() => table.getByText('local').count()).toBeGreaterThan(0);
+    // generous: beside the other e2e files (2,000 checks being created) the page's queries queue
+    await expect.poll(() => table.getByText('edge-2').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => table.getByText('local').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.mouse.move(0, 0);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shoot(page, 'check-page');
