@@ -22,6 +22,8 @@ export const ResultBatchMessage = z.strictObject({
   type: z.literal('results'),
   batchId: z.uuid(),
   results: z.array(CheckResult).min(1).max(5_000),
+  /** the agent's clock when it sent the batch (ISO-8601): the backend reports the skew from its own */
+  sentAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 /** The agent's run state after it obeyed a command (or at register). */
@@ -45,12 +47,36 @@ export const CommandMessage = z.strictObject({
   command: z.enum(['start', 'stop', 'restart', 'reload']),
 });
 
-/** Sent after the batch is committed: the agent may forget it. */
+/** Why the link refused a result: it will never be stored, so the agent must not send it again. */
+export const RejectedResult = z.strictObject({
+  id: z.uuid(),
+  reason: z.string().max(500),
+});
+
+/**
+ * Sent after the batch is committed: the agent may forget it. Every result of the batch is one of
+ * inserted (new), duplicate (its id was already stored: a re-send, or an id used twice) or
+ * rejected (refused by the link, with the reason).
+ */
 export const AckMessage = z.strictObject({
   type: z.literal('ack'),
   batchId: z.uuid(),
-  /** how many of the batch's results were new (the rest were already stored) */
+  /** how many of the batch's results were new (the rest were already stored or rejected) */
   inserted: z.number().int().nonnegative(),
+  /** how many were already stored under their id */
+  duplicates: z.number().int().nonnegative().optional(),
+  rejected: z.array(RejectedResult).max(5_000).optional(),
+});
+
+/**
+ * The backend could not commit the batch (its database or bus is down): nothing of it is stored.
+ * The agent keeps the batch and sends it again on the same link, no sooner than retryAfterMs.
+ */
+export const NackMessage = z.strictObject({
+  type: z.literal('nack'),
+  batchId: z.uuid(),
+  retryAfterMs: z.number().int().min(0).max(300_000),
+  reason: z.string().max(500),
 });
 
 export const ErrorMessage = z.strictObject({
@@ -58,7 +84,13 @@ export const ErrorMessage = z.strictObject({
   message: z.string(),
 });
 
-export const BackendToAgent = z.discriminatedUnion('type', [ConfigMessage, CommandMessage, AckMessage, ErrorMessage]);
+export const BackendToAgent = z.discriminatedUnion('type', [
+  ConfigMessage,
+  CommandMessage,
+  AckMessage,
+  NackMessage,
+  ErrorMessage,
+]);
 export type BackendToAgent = z.infer<typeof BackendToAgent>;
 
 export const AGENT_LINK_PATH = '/api/v1/agents/link';

@@ -3,21 +3,26 @@ import { CheckId, CheckType } from './checks.ts';
 
 /** One probe of a traceroute hop: who answered (null = nothing within the probe timeout) and when. */
 export const HopProbe = z.strictObject({
-  address: z.string().nullable(),
+  address: z.string().max(64).nullable(),
   rttMs: z.number().nonnegative().nullable(),
 });
 
 export const Hop = z.strictObject({
   ttl: z.number().int().min(1).max(255),
-  probes: z.array(HopProbe),
+  /** at most probesPerHop (≤ 10) */
+  probes: z.array(HopProbe).max(10),
   /** reverse-DNS names of the addresses that answered, when asked for */
-  names: z.record(z.string(), z.string()).optional(),
+  names: z
+    .record(z.string().max(64), z.string().max(255))
+    .refine((names) => Object.keys(names).length <= 10, 'at most one name per probe (10)')
+    .optional(),
 });
 
 /** The path one flow id took: hops in TTL order until the destination answered (or maxHops). */
 export const TraceFlow = z.strictObject({
   flowId: z.number().int().nonnegative(),
-  hops: z.array(Hop),
+  /** at most maxHops (≤ 64) */
+  hops: z.array(Hop).max(64),
   reached: z.boolean(),
 });
 
@@ -26,10 +31,11 @@ export const TraceDetails = z.strictObject({
   mode: z.enum(['udp', 'tcp', 'icmp']),
   /** how probes were sent and answers read: no raw socket (errqueue), or a raw socket */
   method: z.enum(['errqueue', 'raw']),
-  destination: z.string(),
-  flows: z.array(TraceFlow),
+  destination: z.string().max(64),
+  /** at most `flows` (≤ 16) */
+  flows: z.array(TraceFlow).max(16),
   /** a short hash of the hop addresses of every flow: equal fingerprints, same route */
-  fingerprint: z.string(),
+  fingerprint: z.string().max(64),
 });
 export type TraceDetails = z.infer<typeof TraceDetails>;
 
