@@ -54,6 +54,7 @@ export type AppConfig = Pick<Config, 'NOP_AUTH_RATE_LIMIT' | 'NOP_PUBLIC_URL'> &
       | 'NOP_MIN_CHECK_INTERVAL'
       | 'NOP_MAX_CONNECTIONS_PER_ADDRESS'
       | 'NOP_REQUEST_TIMEOUT'
+      | 'NOP_AGENT_LEASE'
     >
   >;
 
@@ -173,7 +174,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     checks,
   );
-  const ingest = createIngest(db, bus, (n) => telemetry.ingested.inc(n));
+  const ingest = createIngest(db, bus, {
+    onIngested: (n) => telemetry.ingested.inc(n),
+    onPublishFailed: (err) =>
+      app.log.warn({ reason: err.message }, 'results stored but not streamed live: the bus refused them'),
+  });
 
   // Security headers; the dashboard loads only its own scripts and talks only to its own origin.
   await app.register(helmet, {
@@ -198,7 +203,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(websocket, {
     options: {
-      maxPayload: 8 * 1024 * 1024,
+      // agents seal batches at ~1 MiB: 4 MiB leaves room, while one message cannot hold the event loop long
+      maxPayload: 4 * 1024 * 1024,
       // browsers offer [nop.v1, nop.jwt.<token>] (on /graphql: a GraphQL subprotocol and the token): we
       // answer a known name and never echo the token
       handleProtocols: (protocols, request) =>
@@ -209,7 +215,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(auditRecorder, { db });
 
   const rate = config.NOP_AUTH_RATE_LIMIT;
-  await app.register(healthRoutes, { db, registry: telemetry.registry, busEngine: bus.engine });
+  await app.register(healthRoutes, {
+    db,
+    registry: telemetry.registry,
+    busEngine: bus.engine,
+    ...(deps.redis ? { redis: deps.redis } : {}),
+  });
   await app.register(authRoutes, { auth, authenticator, hasher, db, rateLimit: rate });
   await app.register(userRoutes, { users, db, publicUrl: config.NOP_PUBLIC_URL, rateLimit: rate });
   await app.register(apiTokenRoutes, { tokens, rateLimit: rate });
@@ -222,6 +233,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     agents,
     ingest,
     onLinkCount: (n) => telemetry.agentLinks.set(n),
+    leaseMs: (config.NOP_AGENT_LEASE ?? 15) * 1000,
   });
   await app.register(metricsRoutes, { db });
   await app.register(resultsRoutes, { db });

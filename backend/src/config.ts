@@ -64,6 +64,9 @@ const EnvSchema = z
     NOP_MAX_CONNECTIONS_PER_ADDRESS: int(0, 1_000_000).optional(),
     // seconds within which a request's headers and body must have arrived
     NOP_REQUEST_TIMEOUT: int(1, 3600).default(10),
+    // seconds a replica's hold on its agents' status lasts unrenewed: a dead replica's agents turn
+    // offline within about this (renewed every third of it)
+    NOP_AGENT_LEASE: int(3, 300).default(15),
     NOP_PUBLIC_URL: z.url().optional(),
     // Only behind a reverse proxy: otherwise anyone could pick their address (and dodge rate limits)
     NOP_TRUST_PROXY: bool.default(false),

@@ -233,7 +233,7 @@ describe.each(ENGINES)('GraphQL on %s', (engine) => {
   describe('answers what REST answers', () => {
     it('agents, page by page, with the same cursors', async () => {
       const fields =
-        'id name type ownerId managed status desiredState lastSeen createdAt configVersion config labels { key value } location { name latitude longitude provider }';
+        'id name type ownerId managed status desiredState lastSeen clockSkewMs createdAt configVersion config labels { key value } location { name latitude longitude provider }';
       const first = await gql(`{ agents(limit: 1) { nextCursor items { ${fields} } } }`);
       const restFirst = await rest('/api/v1/agents?limit=1');
       expect(first.body.errors).toBeUndefined();

@@ -58,7 +58,13 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
 
   it("streams a result ingested by replica A to a WebSocket client of replica B, and routes B's commands to A's agent", async () => {
     const token = adminToken;
-    const created = await api(b, 'POST', '/api/v1/agents', { name: 'edge-1', type: 'ping' }, token);
+    const created = await api(
+      b,
+      'POST',
+      '/api/v1/agents',
+      { name: 'edge-1', type: 'ping', config: { checks: [{ id: 'p', type: 'icmp', target: '127.0.0.1' }] } },
+      token,
+    );
     expect(created.status).toBe(201);
 
     const browser = await connect(`${b.url.replace('http', 'ws')}/ws/stream`, {

@@ -49,6 +49,8 @@ export const Agent = z.object({
   status: AgentStatus,
   desiredState: z.enum(['running', 'stopped']),
   lastSeen: z.string().nullable(),
+  /** the agent's clock minus the backend's when it last sent results, ms (null: not known yet) */
+  clockSkewMs: z.number().int().nullable(),
   createdAt: z.string(),
 });
 export type Agent = z.infer<typeof Agent>;

@@ -52,6 +52,7 @@ export const RejectedResult = z.strictObject({
   id: z.uuid(),
   reason: z.string().max(500),
 });
+export type RejectedResult = z.infer<typeof RejectedResult>;
 
 /**
  * Sent after the batch is committed: the agent may forget it. Every result of the batch is one of

@@ -61,6 +61,8 @@ type Agent {
   "running or stopped"
   desiredState: String!
   lastSeen: String
+  "the agent's clock minus the backend's when it last sent results, in milliseconds"
+  clockSkewMs: Int
   createdAt: String!
   labels: [Label!]!
   location: AgentLocation

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { isDependencyDown } from './dependency-errors.ts';
 
 /** One field that failed validation: `path` like "body.config.checks[0].interval". */
 export interface FieldError {
@@ -136,6 +137,14 @@ export function installErrorHandlers(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = error instanceof ApiError ? error : fromFastify(error);
     if (known) return send(reply, known, instanceOf(request));
+    if (isDependencyDown(error)) {
+      request.log.warn({ reason: error.message.slice(0, 200) }, 'a dependency is unavailable');
+      return send(
+        reply,
+        errors.unavailable('a service the backend needs (database or Redis) is unavailable; try again shortly', 5),
+        instanceOf(request),
+      );
+    }
     // the error itself only: database errors can carry statement parameters (passwords, tokens)
     request.log.error({ err: { type: error.name, message: error.message, code: error.code } }, 'unhandled error');
     return send(

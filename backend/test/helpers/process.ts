@@ -42,7 +42,8 @@ export function startBackend(
         if (!env.NOP_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
         resolve(code);
       };
-      if (child.exitCode !== null) return cleanup(child.exitCode);
+      // a process killed by a signal has signalCode set and exitCode null: it will not exit again
+      if (child.exitCode !== null || child.signalCode !== null) return cleanup(child.exitCode);
       const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
       child.once('exit', (code) => (clearTimeout(kill), cleanup(code)));
       child.kill('SIGINT');

@@ -9,6 +9,7 @@ import { DeleteAgentButton } from './DeleteAgentButton.tsx';
 import { EditChecksDialog } from './EditChecksDialog.tsx';
 import { LockIcon } from './icons.tsx';
 import { RelativeTime } from './RelativeTime.tsx';
+import { clockSkewText } from '../lib/clockSkew.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
 const TH = 'px-2 py-2 text-[11px] font-medium tracking-wider text-faint uppercase sm:px-3';
@@ -122,6 +123,7 @@ export function AgentsTable({ agents }: { agents: Agent[] }) {
                 </td>
                 <td className={`${TD} hidden text-xs text-muted tabular-nums sm:table-cell`}>
                   <RelativeTime iso={agent.lastSeen} />
+                  <ClockSkew skewMs={agent.clockSkewMs} />
                 </td>
                 <td className={`${TD} hidden text-right md:table-cell`}>
                   {change.allowed ? (
@@ -157,6 +159,17 @@ export function AgentsTable({ agents }: { agents: Agent[] }) {
           })}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** Beyond 2 s, an agent's clock is worth a word: its results' times are off by as much. */
+function ClockSkew({ skewMs }: { skewMs: number | null | undefined }) {
+  const text = clockSkewText(skewMs);
+  if (!text) return null;
+  return (
+    <div className="text-[11px] text-warn" title="the agent's clock minus the backend's, when it last sent results">
+      {text}
     </div>
   );
 }

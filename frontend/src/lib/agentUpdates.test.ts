@@ -14,6 +14,7 @@ const agent = (id: string, status: Agent['status'], lastSeen: string | null): Ag
   status,
   desiredState: 'running',
   lastSeen,
+  clockSkewMs: null,
   createdAt: '2026-03-01T00:00:00Z',
 });
 

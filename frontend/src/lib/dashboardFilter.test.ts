@@ -23,6 +23,7 @@ const agent = (n: number, name: string, checks: CheckSpec[], more: Partial<Agent
   status: 'online',
   desiredState: 'running',
   lastSeen: null,
+  clockSkewMs: null,
   createdAt: '2026-03-01T00:00:00Z',
   labels: {},
   location: null,

@@ -15,11 +15,12 @@ export interface AgentRow {
   status: AgentStatus;
   desired_state: 'running' | 'stopped';
   last_seen: Date | null;
+  clock_skew_ms: number | null;
   created_at: Date;
 }
 
 const COLUMNS =
-  'id, name, type, owner_id, managed, config, labels, location, status, desired_state, last_seen, created_at';
+  'id, name, type, owner_id, managed, config, labels, location, status, desired_state, last_seen, clock_skew_ms, created_at';
 
 export const toAgent = (row: AgentRow): Agent => ({
   id: row.id,
@@ -34,6 +35,7 @@ export const toAgent = (row: AgentRow): Agent => ({
   status: row.status,
   desiredState: row.desired_state,
   lastSeen: row.last_seen ? new Date(row.last_seen).toISOString() : null,
+  clockSkewMs: row.clock_skew_ms ?? null,
   createdAt: new Date(row.created_at).toISOString(),
 });
 
@@ -144,16 +146,65 @@ export async function setTokenHash(db: Queryable, id: string, tokenHash: string)
   await db.query('UPDATE agents SET token_hash = $2, updated_at = now() WHERE id = $1', [id, tokenHash]);
 }
 
-/** The link `linkId` now owns the agent's status. */
-export async function markLinked(db: Queryable, id: string, linkId: string) {
+/** The link `linkId` now owns the agent's status, for one lease. */
+export async function markLinked(db: Queryable, id: string, linkId: string, leaseMs: number) {
   return (
     await db.query<AgentRow>(
-      `UPDATE agents SET link_id = $2, last_seen = now(),
+      `UPDATE agents SET link_id = $2, last_seen = now(), lease_expires_at = now() + $3 * interval '1 millisecond',
          status = CASE WHEN desired_state = 'running' THEN 'online' ELSE 'stopped' END
        WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, linkId],
+      [id, linkId, leaseMs],
     )
   ).rows[0];
+}
+
+/**
+ * Extends the leases of the links this replica holds. A link whose agent was swept offline while
+ * this replica could not renew (its database was down) takes the agent back with the state it last
+ * reported: those rows are returned, so their status can be published again.
+ */
+export async function renewLeases(
+  db: Queryable,
+  links: ReadonlyArray<{ agentId: string; linkId: string; status: 'online' | 'stopped' }>,
+  leaseMs: number,
+): Promise<AgentRow[]> {
+  if (links.length === 0) return [];
+  const params = [links.map((l) => l.agentId), links.map((l) => l.linkId), links.map((l) => l.status), leaseMs];
+  const pairs = `unnest($1::uuid[], $2::uuid[], $3::text[]) AS l(agent_id, link_id, status)`;
+  const lease = `now() + $4 * interval '1 millisecond'`;
+  const { rows: reclaimed } = await db.query<AgentRow>(
+    `UPDATE agents a SET lease_expires_at = ${lease}, link_id = l.link_id, status = l.status, last_seen = now()
+     FROM ${pairs} WHERE a.id = l.agent_id AND a.link_id IS NULL
+     RETURNING ${COLUMNS.split(', ')
+       .map((c) => `a.${c}`)
+       .join(', ')}`,
+    params,
+  );
+  await db.query(
+    `UPDATE agents a SET lease_expires_at = ${lease}
+     FROM ${pairs} WHERE a.id = l.agent_id AND a.link_id = l.link_id`,
+    params,
+  );
+  return reclaimed;
+}
+
+/** Agents whose link's lease ran out (its replica died or lost its database): offline, unlinked. */
+export async function sweepExpiredLeases(db: Queryable): Promise<AgentRow[]> {
+  const { rows } = await db.query<AgentRow>(
+    `UPDATE agents SET link_id = NULL, lease_expires_at = NULL,
+       status = CASE WHEN managed AND desired_state = 'stopped' THEN 'stopped' ELSE 'offline' END
+     WHERE link_id IS NOT NULL AND lease_expires_at < now() RETURNING ${COLUMNS}`,
+  );
+  return rows;
+}
+
+/** Records the agent's clock skew when it moved by more than `minChangeMs` (not a write per batch). */
+export async function recordClockSkew(db: Queryable, id: string, skewMs: number, minChangeMs: number) {
+  await db.query(
+    `UPDATE agents SET clock_skew_ms = $2
+     WHERE id = $1 AND (clock_skew_ms IS NULL OR abs(clock_skew_ms - $2) > $3)`,
+    [id, skewMs, minChangeMs],
+  );
 }
 
 /** Status as the agent reports it; ignored when another link has taken over the agent. */
@@ -170,7 +221,7 @@ export async function setLinkStatus(db: Queryable, id: string, linkId: string, s
 export async function markUnlinked(db: Queryable, id: string, linkId: string) {
   return (
     await db.query<AgentRow>(
-      `UPDATE agents SET link_id = NULL,
+      `UPDATE agents SET link_id = NULL, lease_expires_at = NULL,
          status = CASE WHEN managed AND desired_state = 'stopped' THEN 'stopped' ELSE 'offline' END
        WHERE id = $1 AND link_id = $2 RETURNING ${COLUMNS}`,
       [id, linkId],

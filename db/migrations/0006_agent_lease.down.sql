@@ -1,0 +1,2 @@
+ALTER TABLE agents DROP COLUMN IF EXISTS clock_skew_ms;
+ALTER TABLE agents DROP COLUMN IF EXISTS lease_expires_at;
