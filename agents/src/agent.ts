@@ -111,6 +111,9 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
       mode: link ? 'backend' : 'standalone',
       uptime: Math.round((Date.now() - startedAt) / 1000),
       connected: link ? link.connected : false,
+      /** the backend URL the link is up to (null when down or standalone) */
+      backendUrl: link?.backend?.url ?? null,
+      ...(link?.backend?.address ? { backendAddress: link.backend.address } : {}),
       running: scheduler.running,
       checks: scheduler.size,
       configVersion: link?.configVersion ?? 0,
@@ -154,9 +157,21 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
       target,
       log,
       onConnectedChange: (connected) => metrics.setConnected(connected),
+      onNack: () => metrics.countNack(),
+      onRejected: (count) => metrics.addRejected(count),
+      onDuplicates: (count) => metrics.addDuplicates(count),
       outbox: {
         onDrop: (count) => metrics.addDropped(count),
-        spool: settings.spoolDir ? new DiskSpool(settings.spoolDir) : undefined,
+        spool: settings.spoolDir
+          ? new DiskSpool(settings.spoolDir, {
+              fsync: settings.spoolFsync,
+              onError: (err, what) =>
+                log.error(
+                  { err, what, dir: settings.spoolDir },
+                  'spool: the disk refused a write (results kept in memory)',
+                ),
+            })
+          : undefined,
         maxBytes: settings.spoolMaxBytes,
       },
     });
@@ -164,6 +179,11 @@ export async function startAgent(settings: AgentSettings, log: Logger): Promise<
       log.info(
         { batches: link.outbox.restored, results: link.outbox.pending },
         'spool: re-sending results of an earlier run',
+      );
+    if (link.outbox.restoreSkipped)
+      log.warn(
+        { skipped: link.outbox.restoreSkipped },
+        'spool: skipped unreadable batches or journal lines of an earlier run',
       );
     if (!settings.spoolDir) log.info('no spoolDir: unacked results are kept in memory only (set NOP_AGENT_SPOOL_DIR)');
     link.start();

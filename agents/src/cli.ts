@@ -25,12 +25,14 @@ Options:
   -v, --version       print the version
 
 Environment (overrides the file; agents/.env is read when present):
-  NOP_BACKEND_URL     backend base URL, e.g. http://localhost:8080 (the backend's config then rules)
+  NOP_BACKEND_URL     backend base URL, e.g. http://localhost:8080 (the backend's config then rules);
+                      several comma-separated URLs (or a name with several addresses) = failover
   NOP_AGENT_TOKEN     agent token for the backend link
   NOP_AGENT_NAME      agent name (metrics label); default the host name
   NOP_AGENT_LISTEN    host:port of /health and /metrics; default 127.0.0.1:9101 (port 0 = any)
   NOP_AGENT_MANAGED   1 = exit when stdin closes (for an agent run as a child of the backend)
-  NOP_AGENT_SPOOL_DIR keep unacked results on disk here (survives outages and restarts)
+  NOP_AGENT_SPOOL_DIR keep unacked results on disk here (survives outages, restarts, kill -9)
+  NOP_AGENT_SPOOL_FSYNC  interval (default: ≤ 100 ms of results lost on a power cut), always, never
   NOP_AGENT_CONTROL_TOKEN  enables PUT /config and POST /commands on the status port
   PROM_PUSHGATEWAY    push metrics to this Pushgateway
   REDIS_URL           publish results to Redis, take commands from <prefix>:agent:<name>:commands

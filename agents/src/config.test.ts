@@ -163,6 +163,21 @@ checks:
     );
   });
 
+  it('takes several backend URLs (comma-separated, or a YAML list) and names the variable of a bad entry', () => {
+    const env = { NOP_AGENT_TOKEN: 't' };
+    expect(loadConfig({ env: { ...env, NOP_BACKEND_URL: 'http://10.0.0.1:8080, https://nop.example' } }).backend).toBe(
+      'http://10.0.0.1:8080,https://nop.example',
+    );
+    const file = yamlFile('backend: [http://a.example:8080, "ws://b.example"]\ntoken: t\n');
+    expect(loadConfig({ file, env: {} }).backend).toBe('http://a.example:8080,ws://b.example');
+    expect(errorOf('name: a\n', { ...env, NOP_BACKEND_URL: 'http://a:1,ftp://b' })).toBe(
+      'NOP_BACKEND_URL: "http://a:1,ftp://b" must be http(s):// or ws(s):// URLs separated by commas ("ftp://b" is not)',
+    );
+    expect(errorOf('name: a\n', { ...env, NOP_BACKEND_URL: 'http://a:1,,http://b:2' })).toBe(
+      'NOP_BACKEND_URL: "http://a:1,,http://b:2" must be http(s):// or ws(s):// URLs separated by commas (entry 2 is empty)',
+    );
+  });
+
   it('says how many more problems there are', () => {
     expect(errorOf('checks:\n  - { id: A, type: icmp, target: x, count: 0 }\n')).toMatch(/\(and 1 more problem\)$/);
   });

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { CheckSpec, Duration } from '@nop/protocol';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { backendUrlsProblem, parseBackendUrls } from './backend-urls.ts';
 import { splitHostPort } from './checks/target.ts';
+import { FSYNC_POLICIES } from './spool.ts';
 
 /**
  * The agent's settings: a YAML file (optional) overlaid by the environment, validated once by a
@@ -21,6 +23,7 @@ export const ENV_OVERRIDES = {
   NOP_AGENT_LISTEN: 'listen',
   PROM_PUSHGATEWAY: 'pushgateway',
   NOP_AGENT_SPOOL_DIR: 'spoolDir',
+  NOP_AGENT_SPOOL_FSYNC: 'spoolFsync',
   NOP_AGENT_CONTROL_TOKEN: 'controlToken',
   REDIS_URL: 'redis',
   NOP_REDIS_PREFIX: 'redisPrefix',
@@ -52,7 +55,16 @@ export const AgentSettingsSchema = z
       .trim()
       .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}$/, 'must be 1-63 chars of letters, digits, space, "_", "-", "."')
       .optional(),
-    backend: z.url({ protocol: /^(https?|wss?)$/, error: 'must be an http(s):// or ws(s):// URL' }).optional(),
+    /** one backend URL, or several (comma-separated, or a list) tried in order for failover */
+    backend: z
+      .union([z.string(), z.array(z.string()).min(1)])
+      .transform((value, ctx) => {
+        const problem = backendUrlsProblem(value);
+        if (!problem) return parseBackendUrls(value).join(',');
+        ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      })
+      .optional(),
     token: z.string().min(1, 'must not be empty').optional(),
     listen: Listen.default(DEFAULT_LISTEN),
     /** Prometheus Pushgateway to push /metrics to (job nop-agent, instance = agent name) */
@@ -66,6 +78,8 @@ export const AgentSettingsSchema = z
       .int()
       .min(1024)
       .default(64 * 1024 * 1024),
+    /** when the spool's journal reaches stable storage: interval (≤ 100 ms), always, never */
+    spoolFsync: z.enum(FSYNC_POLICIES, { error: 'must be interval, always or never' }).default('interval'),
     /** enables the local control API (PUT /config, POST /commands) for callers with this bearer token */
     controlToken: z.string().min(16, 'must be at least 16 characters').optional(),
     /** publish results to Redis and take commands from it */

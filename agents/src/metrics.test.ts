@@ -86,4 +86,20 @@ describe('AgentMetrics', () => {
     m.forget('uplink');
     expect(await m.registry.metrics()).not.toContain('check="uplink"');
   });
+
+  it('counts what the backend said of delivered results: rejected, duplicates, nacked batches', async () => {
+    const m = new AgentMetrics('edge-1');
+    const before = await m.registry.metrics();
+    expect(before).toContain('nop_agent_results_rejected_total{agent="edge-1"} 0');
+    expect(before).toContain('nop_agent_results_duplicate_total{agent="edge-1"} 0');
+    expect(before).toContain('nop_agent_batches_nacked_total{agent="edge-1"} 0');
+    m.addRejected(3);
+    m.addDuplicates(5);
+    m.countNack();
+    m.countNack();
+    const text = await m.registry.metrics();
+    expect(text).toContain('nop_agent_results_rejected_total{agent="edge-1"} 3');
+    expect(text).toContain('nop_agent_results_duplicate_total{agent="edge-1"} 5');
+    expect(text).toContain('nop_agent_batches_nacked_total{agent="edge-1"} 2');
+  });
 });

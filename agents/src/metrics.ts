@@ -82,6 +82,9 @@ export class AgentMetrics {
   });
   private readonly results: Counter;
   private readonly dropped: Counter;
+  private readonly rejected: Counter;
+  private readonly duplicates: Counter;
+  private readonly nacks: Counter;
   private readonly unacked: Gauge;
   private readonly connected: Gauge;
   private readonly running: Gauge;
@@ -97,6 +100,24 @@ export class AgentMetrics {
     this.dropped = new Counter({
       name: 'nop_agent_results_dropped_total',
       help: 'Results dropped because the unacked buffer was full',
+      labelNames: ['agent'],
+      registers,
+    });
+    this.rejected = new Counter({
+      name: 'nop_agent_results_rejected_total',
+      help: 'Results the backend refused for good (unknown check, time out of window…): dropped, never re-sent',
+      labelNames: ['agent'],
+      registers,
+    });
+    this.duplicates = new Counter({
+      name: 'nop_agent_results_duplicate_total',
+      help: 'Results the backend already had under their id (normal after a re-send)',
+      labelNames: ['agent'],
+      registers,
+    });
+    this.nacks = new Counter({
+      name: 'nop_agent_batches_nacked_total',
+      help: 'Result batches the backend could not commit (its database or bus down); kept and re-sent',
       labelNames: ['agent'],
       registers,
     });
@@ -119,6 +140,9 @@ export class AgentMetrics {
       registers,
     });
     this.dropped.inc({ agent }, 0);
+    this.rejected.inc({ agent }, 0);
+    this.duplicates.inc({ agent }, 0);
+    this.nacks.inc({ agent }, 0);
     this.unacked.set({ agent }, 0);
     this.connected.set({ agent }, 0);
     this.running.set({ agent }, 0);
@@ -214,6 +238,18 @@ export class AgentMetrics {
 
   addDropped(count: number): void {
     this.dropped.inc({ agent: this.agent }, count);
+  }
+
+  addRejected(count: number): void {
+    this.rejected.inc({ agent: this.agent }, count);
+  }
+
+  addDuplicates(count: number): void {
+    this.duplicates.inc({ agent: this.agent }, count);
+  }
+
+  countNack(): void {
+    this.nacks.inc({ agent: this.agent });
   }
 
   setUnacked(count: number): void {

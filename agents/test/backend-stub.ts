@@ -4,15 +4,30 @@ import { AGENT_LINK_PATH, AgentToBackend, type BackendToAgent } from '@nop/proto
 import { pino, type Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 
+/** A result batch as it arrived: on which connection (1, 2, …) and when. */
+export interface Arrival {
+  batchId: string;
+  ids: string[];
+  sentAt?: string;
+  connection: number;
+  at: number;
+}
+
 /**
  * A backend that speaks the agent link protocol, for tests: checks the bearer token, validates
- * every agent message with the protocol schemas, and acks batches unless told not to.
+ * every agent message with the protocol schemas, and acks batches unless told not to (or answers
+ * them as `respond` says).
  */
 export class BackendStub {
   readonly messages: AgentToBackend[] = [];
   readonly invalid: string[] = [];
   readonly authHeaders: (string | undefined)[] = [];
+  /** the Host header of each link upgrade */
+  readonly hosts: (string | undefined)[] = [];
+  readonly arrivals: Arrival[] = [];
   autoAck = true;
+  /** the answer to a result batch (instead of autoAck's ack); undefined: no answer */
+  respond?: (message: Extract<AgentToBackend, { type: 'results' }>) => BackendToAgent | undefined;
   /** sent right after each register */
   onRegister: (socket: WebSocket) => void = () => undefined;
   socket?: WebSocket;
@@ -26,20 +41,23 @@ export class BackendStub {
   ) {
     this.wss = wss;
     wss.on('connection', (socket) => {
-      this.connections++;
+      const connection = ++this.connections;
       this.socket = socket;
-      socket.on('message', (data) => this.receive(socket, String(data)));
+      socket.on('message', (data) => this.receive(socket, String(data), connection));
     });
   }
 
-  static async start(token = 'good-token', port = 0): Promise<BackendStub> {
+  /** `autoPong: false`: pings go unanswered, like a backend whose host vanished */
+  static async start(token = 'good-token', port = 0, options: { autoPong?: boolean } = {}): Promise<BackendStub> {
     const holder: { stub?: BackendStub } = {};
     const wss = new WebSocketServer({
       host: '127.0.0.1',
       port,
       path: AGENT_LINK_PATH,
+      autoPong: options.autoPong ?? true,
       verifyClient: (info, done) => {
         holder.stub!.authHeaders.push(info.req.headers.authorization);
+        holder.stub!.hosts.push(info.req.headers.host);
         if (info.req.headers.authorization === `Bearer ${holder.stub!.token}`) done(true);
         else done(false, 401, 'Unauthorized');
       },
@@ -87,7 +105,12 @@ export class BackendStub {
     await new Promise((resolve) => this.wss.close(resolve));
   }
 
-  private receive(socket: WebSocket, text: string): void {
+  /** Every result id that arrived, in arrival order (re-sends included). */
+  get resultIds(): string[] {
+    return this.arrivals.flatMap((a) => a.ids);
+  }
+
+  private receive(socket: WebSocket, text: string, connection: number): void {
     const parsed = AgentToBackend.safeParse(JSON.parse(text));
     if (!parsed.success) {
       this.invalid.push(text);
@@ -95,8 +118,21 @@ export class BackendStub {
       const message = parsed.data;
       this.messages.push(message);
       if (message.type === 'register') this.onRegister(socket);
-      if (message.type === 'results' && this.autoAck)
-        socket.send(JSON.stringify({ type: 'ack', batchId: message.batchId, inserted: message.results.length }));
+      if (message.type === 'results') {
+        this.arrivals.push({
+          batchId: message.batchId,
+          ids: message.results.map((r) => r.id),
+          sentAt: message.sentAt,
+          connection,
+          at: Date.now(),
+        });
+        const answer = this.respond
+          ? this.respond(message)
+          : this.autoAck
+            ? { type: 'ack' as const, batchId: message.batchId, inserted: message.results.length }
+            : undefined;
+        if (answer) socket.send(JSON.stringify(answer));
+      }
     }
     for (const wake of this.waiters.splice(0)) wake();
   }

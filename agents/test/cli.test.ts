@@ -182,7 +182,14 @@ describe('nop-agent as a service', () => {
       expect(backend.of('state')[0]).toEqual({ type: 'state', state: 'running' });
       expect(backend.of('results')[0]!.results[0]).toMatchObject({ checkId: 'lo', success: true });
       const health = (await (await fetch(`${agent.base}/health`)).json()) as Record<string, unknown>;
-      expect(health).toMatchObject({ mode: 'backend', connected: true, running: true, checks: 1, configVersion: 7 });
+      expect(health).toMatchObject({
+        mode: 'backend',
+        connected: true,
+        backendUrl: backend.url,
+        running: true,
+        checks: 1,
+        configVersion: 7,
+      });
 
       agent.child.stdin.end(); // the backend went away
       const started = Date.now();
