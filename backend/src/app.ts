@@ -55,6 +55,7 @@ export type AppConfig = Pick<Config, 'NOP_AUTH_RATE_LIMIT' | 'NOP_PUBLIC_URL'> &
       | 'NOP_MAX_CONNECTIONS_PER_ADDRESS'
       | 'NOP_REQUEST_TIMEOUT'
       | 'NOP_AGENT_LEASE'
+      | 'NOP_RETENTION_RAW'
     >
   >;
 
@@ -234,6 +235,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ingest,
     onLinkCount: (n) => telemetry.agentLinks.set(n),
     leaseMs: (config.NOP_AGENT_LEASE ?? 15) * 1000,
+    maxResultAgeMs: (config.NOP_RETENTION_RAW ?? 14) * 86_400_000,
   });
   await app.register(metricsRoutes, { db });
   await app.register(resultsRoutes, { db });

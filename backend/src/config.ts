@@ -67,6 +67,9 @@ const EnvSchema = z
     // seconds a replica's hold on its agents' status lasts unrenewed: a dead replica's agents turn
     // offline within about this (renewed every third of it)
     NOP_AGENT_LEASE: int(3, 300).default(15),
+    // days of raw results kept: whole days' partitions are dropped past it, and results older than
+    // it are refused when an agent sends them
+    NOP_RETENTION_RAW: int(1, 3650).default(14),
     NOP_PUBLIC_URL: z.url().optional(),
     // Only behind a reverse proxy: otherwise anyone could pick their address (and dodge rate limits)
     NOP_TRUST_PROXY: bool.default(false),

@@ -5,6 +5,7 @@ import { openBus } from './bus/open.ts';
 import type { Config } from './config.ts';
 import { lockDataDir } from './db/data-lock.ts';
 import { migrateUp } from './db/migrate.ts';
+import { schedulePartitionMaintenance } from './modules/results/partitions.ts';
 import { openDb } from './db/open.ts';
 import { startManagedAgent, type ManagedAgent } from './modules/agents/managed.ts';
 import { resolveDataSecret } from './lib/data-secret.ts';
@@ -39,6 +40,20 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger): 
     const cipher = createSecretCipher(resolveDataSecret('secret-key', config.NOP_SECRET_KEY, config.NOP_DATA_DIR));
     const sealed = await encryptStoredSecrets(db, cipher);
     await pruneSessions(db);
+    // every day of the retention window gets its partition before the first result arrives
+    const partitions = schedulePartitionMaintenance(
+      db,
+      { retentionDays: config.NOP_RETENTION_RAW, aheadDays: 2 },
+      {
+        onReport: (report) => {
+          if (report.created.length || report.dropped.length || report.moved || report.expired)
+            logger.info(report, 'result partitions maintained');
+        },
+        onError: (err) => logger.warn({ reason: err.message }, 'maintaining result partitions failed'),
+      },
+    );
+    opened.push(() => partitions.stop());
+    await partitions.first;
     logger.info({ engine: db.engine, applied, agentsWithSecretsEncrypted: sealed }, 'database ready');
 
     const bus = await openBus(config, (err) => logger.error({ err }, 'bus error'));

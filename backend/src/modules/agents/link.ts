@@ -59,6 +59,8 @@ export async function agentLink(
     onLinkCount?: (n: number) => void;
     /** tests shorten it */
     leaseMs?: number;
+    /** results older than this are refused (the raw retention: they would be deleted at once) */
+    maxResultAgeMs?: number;
   },
 ) {
   const { db, bus, agents, ingest } = opts;
@@ -90,17 +92,27 @@ export async function agentLink(
 
   // Leases: this replica renews its links' hold on their agents' status; any replica turns the
   // agents of a replica that stopped renewing (killed, or cut off from the database) offline.
+  // After this replica could not reach the database, it sweeps nobody for one lease: the others
+  // were most likely cut off too, and need a turn to renew before their leases count as lapsed.
+  let renewedLastTick = true;
+  let sweepPausedUntil = 0;
   const leaseTimer = setInterval(() => {
     const held = [...links.values()].map((l) => ({ agentId: l.agentId, linkId: l.id, status: l.state }));
     repo
       .renewLeases(db, held, leaseMs)
-      .then((reclaimed) => Promise.all(reclaimed.map((row) => agents.publishStatus(row))))
-      .then(() => repo.sweepExpiredLeases(db))
-      .then((expired) => {
+      .then(async (reclaimed) => {
+        if (!renewedLastTick) sweepPausedUntil = Date.now() + leaseMs;
+        renewedLastTick = true;
+        await Promise.all(reclaimed.map((row) => agents.publishStatus(row)));
+        if (Date.now() < sweepPausedUntil) return;
+        const expired = await repo.sweepExpiredLeases(db);
         if (expired.length) app.log.warn({ agents: expired.map((r) => r.name).slice(0, 20) }, 'agent leases expired');
-        return Promise.all(expired.map((row) => agents.publishStatus(row)));
+        await Promise.all(expired.map((row) => agents.publishStatus(row)));
       })
-      .catch((err: Error) => app.log.warn({ reason: err.message }, 'renewing agent leases failed'));
+      .catch((err: Error) => {
+        renewedLastTick = false;
+        app.log.warn({ reason: err.message }, 'renewing agent leases failed');
+      });
   }, leaseMs / 3);
   leaseTimer.unref();
 
@@ -219,7 +231,12 @@ export async function agentLink(
 
       /** Acked once committed; refused results named; a batch that cannot be committed is nacked. */
       async function storeBatch(message: Extract<AgentToBackend, { type: 'results' }>, receivedAt: number) {
-        const { accepted, rejected } = screenResults(message.results, (id) => link.checks.get(id), receivedAt);
+        const { accepted, rejected } = screenResults(
+          message.results,
+          (id) => link.checks.get(id),
+          receivedAt,
+          opts.maxResultAgeMs,
+        );
         if (rejected.length)
           log.warn({ rejected: rejected.length, first: rejected[0]!.reason }, 'refused results from an agent');
         let inserted = 0;

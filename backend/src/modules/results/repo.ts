@@ -3,7 +3,8 @@ import type { Queryable } from '../../db/db.ts';
 
 /**
  * Inserts a batch in one statement (arrays + unnest: one round trip whatever the size).
- * Rows whose id is already stored are skipped, so a re-sent batch is harmless.
+ * Rows whose (id, time) is already stored are skipped, so a re-sent batch is harmless (the key of a
+ * partitioned table holds its partition key; a re-sent result repeats both).
  * Returns the ids that were new.
  */
 export async function insertResults(db: Queryable, agentId: string, results: CheckResult[]): Promise<Set<string>> {
@@ -14,7 +15,7 @@ export async function insertResults(db: Queryable, agentId: string, results: Che
      FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::boolean[],
                  $8::float8[], $9::text[], $10::text[], $11::text[])
           AS r(id, check_id, type, target, time, success, duration_ms, error, metrics, details)
-     ON CONFLICT (id) DO NOTHING
+     ON CONFLICT (id, time) DO NOTHING
      RETURNING id`,
     [
       agentId,
