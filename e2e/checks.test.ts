@@ -103,7 +103,8 @@ describe('check objects in a real browser', () => {
     page.on('websocket', (ws) =>
       ws.on('framereceived', ({ payload }) => {
         const frame = JSON.parse(String(payload));
-        if (frame.type === 'result' && frame.result.checkId === CHECK_ID) heard.add(frame.result.agentName);
+        if (frame.type !== 'results') return;
+        for (const result of frame.results) if (result.checkId === CHECK_ID) heard.add(result.agentName);
       }),
     );
     await signIn(page, platform.url, ADMIN.email, ADMIN.password);

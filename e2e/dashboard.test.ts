@@ -38,7 +38,7 @@ describe('dashboard in a real browser', () => {
     page.on('websocket', (ws) =>
       ws.on('framereceived', ({ payload }) => {
         const frame = JSON.parse(String(payload));
-        if (frame.type === 'result') results.push(frame.result);
+        if (frame.type === 'results') results.push(...frame.results);
       }),
     );
 

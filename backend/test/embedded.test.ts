@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type BackendProcess } from './helpers/process.ts';
-import { connect, inbox } from './helpers/ws.ts';
+import { connect, inbox, resultIn } from './helpers/ws.ts';
 
 /** pids of the agent processes the backend started (it has other children, e.g. tsx's esbuild) */
 const childrenOf = (pid: number) =>
@@ -56,11 +56,13 @@ describe('embedded platform', () => {
       protocols: ['nop.v1', `nop.jwt.${token}`],
     });
     const received = inbox(stream);
-    await received.next((m) => m.type === 'result', 10_000);
+    await received.next((m) => m.type === 'results', 10_000);
     console.log(`embedded start to the first live result: ${Date.now() - startedAt} ms`);
     const results = await Promise.all(
       ['ping-loopback', 'http-healthz', 'tcp-backend'].map((checkId) =>
-        received.next((m) => m.type === 'result' && m.result.checkId === checkId, 10_000),
+        received
+          .next((m) => resultIn(m, (r) => r.checkId === checkId), 10_000)
+          .then((m) => ({ result: resultIn(m, (r) => r.checkId === checkId) })),
       ),
     );
     const firstLiveMs = Date.now() - startedAt;
@@ -69,8 +71,8 @@ describe('embedded platform', () => {
       expect(result, JSON.stringify(result)).toMatchObject({ agentName: 'local', success: true });
       expect(result.durationMs).toBeGreaterThan(0);
     }
-    expect(results[0].result.metrics).toMatchObject({ loss_ratio: 0 });
-    expect(results[1].result.metrics).toMatchObject({ status_code: 200 });
+    expect(results[0]!.result.metrics).toMatchObject({ loss_ratio: 0 });
+    expect(results[1]!.result.metrics).toMatchObject({ status_code: 200 });
     stream.close();
   });
 

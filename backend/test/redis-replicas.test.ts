@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDatabase } from './helpers/databases.ts';
 import { startBackend, type BackendProcess } from './helpers/process.ts';
-import { connect, inbox } from './helpers/ws.ts';
+import { connect, inbox, resultIn } from './helpers/ws.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -98,8 +98,8 @@ describe('two backend replicas over Redis pub/sub and PostgreSQL', () => {
         ],
       }),
     );
-    const streamed = await inbox(browser).next((m) => m.type === 'result' && m.result.id === id);
-    expect(streamed.result).toMatchObject({ agentName: 'edge-1', agentId: created.body.agent.id });
+    const streamed = resultIn(await inbox(browser).next((m) => resultIn(m, (r) => r.id === id)), (r) => r.id === id);
+    expect(streamed).toMatchObject({ agentName: 'edge-1', agentId: created.body.agent.id });
     expect(Date.now() - sentAt).toBeLessThan(2000);
 
     const action = await api(b, 'POST', `/api/v1/agents/${created.body.agent.id}/actions`, { action: 'stop' }, token);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './helpers/databases.ts';
 import { createTestApp, signup, type TestApp } from './helpers/app.ts';
-import { closed, connect, inbox } from './helpers/ws.ts';
+import { closed, connect, countResults, inbox, resultIn } from './helpers/ws.ts';
 
 const register = { type: 'register', agentVersion: '0.1.0', hostname: 'test-host', configVersion: 0 };
 const result = (checkId = 'ping') => ({
@@ -89,8 +89,9 @@ describe.each(ENGINES)('WebSocket stream and agent link on %s', (engine) => {
       batchId: batch.batchId,
       inserted: 2,
     });
-    const streamed = await browser.next((m) => m.type === 'result' && m.result.id === batch.results[1]!.id);
-    expect(streamed.result).toMatchObject({
+    const isSecond = (r: any) => r.id === batch.results[1]!.id;
+    const streamed = resultIn(await browser.next((m) => resultIn(m, isSecond)), isSecond);
+    expect(streamed).toMatchObject({
       agentId: agent.id,
       agentName: agent.name,
       checkId: 'ping',
@@ -101,7 +102,7 @@ describe.each(ENGINES)('WebSocket stream and agent link on %s', (engine) => {
     link.send(JSON.stringify(batch));
     await fromBackend.next((m) => m.type === 'ack' && m.inserted === 0);
     await new Promise((r) => setTimeout(r, 100));
-    expect(browser.messages.filter((m) => m.type === 'result' && m.result.id === batch.results[0]!.id)).toHaveLength(1);
+    expect(countResults(browser.messages, (r) => r.id === batch.results[0]!.id)).toBe(1);
 
     const got = await t.app.inject({ url: `/api/v1/agents/${agent.id}`, headers: user.headers });
     expect(got.json()).toMatchObject({ status: 'online', lastSeen: expect.any(String) });

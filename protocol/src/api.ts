@@ -80,9 +80,13 @@ export const MetricsResponse = z.object({
 export type MetricsResponse = z.infer<typeof MetricsResponse>;
 
 /** Frames on /ws/stream (server -> browser). */
+/** At most this many results share one stream frame; more arriving together go in several frames. */
+export const STREAM_FRAME_MAX_RESULTS = 1000;
+
 export const StreamMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), user: z.string() }),
-  z.object({ type: z.literal('result'), result: StreamedResult }),
+  /** the results that arrived together (one frame per turn of the backend's event loop, not per result) */
+  z.object({ type: z.literal('results'), results: z.array(StreamedResult).min(1).max(STREAM_FRAME_MAX_RESULTS) }),
   /** a check was created, changed or deleted: refetch it */
   z.object({ type: z.literal('check'), id: z.string() }),
   z.object({

@@ -57,3 +57,11 @@ export const closed = (socket: WebSocket) =>
   new Promise<{ code: number; reason: string }>((resolve) =>
     socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
   );
+
+/** The result of a stream `results` frame that matches `pred`, if the frame is one and holds it. */
+export const resultIn = (message: any, pred: (result: any) => boolean = () => true): any =>
+  message?.type === 'results' ? message.results.find(pred) : undefined;
+
+/** How many results matching `pred` the stream has sent in all (over every `results` frame). */
+export const countResults = (messages: any[], pred: (result: any) => boolean) =>
+  messages.reduce((n, m) => n + (m.type === 'results' ? m.results.filter(pred).length : 0), 0);

@@ -53,7 +53,7 @@ export function useStream(token: string | null): void {
     };
 
     const onMessage = (message: StreamMessage) => {
-      if (message.type === 'result') results.push(message.result);
+      if (message.type === 'results') results.push(...message.results);
       else if (message.type === 'agent') agents.push(message.agent);
       else if (message.type === 'check') checksChanged = true;
       else return;

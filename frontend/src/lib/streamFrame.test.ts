@@ -19,8 +19,8 @@ const result = {
 describe('parseStreamFrame', () => {
   it('reads the three frame types', () => {
     expect(parseStreamFrame(JSON.stringify({ type: 'hello', user: 'u1' }))).toEqual({ type: 'hello', user: 'u1' });
-    const r = parseStreamFrame(JSON.stringify({ type: 'result', result }));
-    expect(r?.type === 'result' && r.result.error).toBe('connect ECONNREFUSED');
+    const r = parseStreamFrame(JSON.stringify({ type: 'results', results: [result] }));
+    expect(r?.type === 'results' && r.results[0]!.error).toBe('connect ECONNREFUSED');
     const a = parseStreamFrame(
       JSON.stringify({ type: 'agent', agent: { id: AGENT_ID, status: 'offline', lastSeen: null } }),
     );
@@ -28,8 +28,8 @@ describe('parseStreamFrame', () => {
   });
 
   it('tolerates extra fields the backend may add later', () => {
-    const frame = JSON.stringify({ type: 'result', seq: 7, result: { ...result, region: 'eu' } });
-    expect(parseStreamFrame(frame)?.type).toBe('result');
+    const frame = JSON.stringify({ type: 'results', seq: 7, results: [{ ...result, region: 'eu' }] });
+    expect(parseStreamFrame(frame)?.type).toBe('results');
   });
 
   it('drops garbage, binary data, unknown types and malformed payloads', () => {
@@ -37,8 +37,16 @@ describe('parseStreamFrame', () => {
     expect(parseStreamFrame(new ArrayBuffer(4))).toBeNull();
     expect(parseStreamFrame(JSON.stringify({ type: 'ping' }))).toBeNull();
     expect(parseStreamFrame(JSON.stringify([1, 2]))).toBeNull();
-    expect(parseStreamFrame(JSON.stringify({ type: 'result', result: { ...result, time: 'yesterday' } }))).toBeNull();
-    expect(parseStreamFrame(JSON.stringify({ type: 'result', result: { ...result, durationMs: '12' } }))).toBeNull();
+    expect(
+      parseStreamFrame(JSON.stringify({ type: 'results', results: [{ ...result, time: 'yesterday' }] })),
+    ).toBeNull();
+    // a malformed result is dropped, its neighbours kept
+    const mixed = parseStreamFrame(JSON.stringify({ type: 'results', results: [{ ...result, time: 'x' }, result] }));
+    expect(mixed?.type === 'results' && mixed.results).toHaveLength(1);
+    expect(
+      parseStreamFrame(JSON.stringify({ type: 'results', results: [{ ...result, durationMs: '12' }] })),
+    ).toBeNull();
+    expect(parseStreamFrame(JSON.stringify({ type: 'result', result }))).toBeNull(); // one result per frame is gone
     expect(
       parseStreamFrame(JSON.stringify({ type: 'agent', agent: { id: AGENT_ID, status: 'exploded', lastSeen: null } })),
     ).toBeNull();

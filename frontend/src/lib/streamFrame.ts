@@ -17,8 +17,11 @@ export function parseStreamFrame(data: unknown): StreamMessage | null {
   switch (value.type) {
     case 'hello':
       return typeof value.user === 'string' ? { type: 'hello', user: value.user } : null;
-    case 'result':
-      return isResult(value.result) ? ({ type: 'result', result: value.result } as StreamMessage) : null;
+    case 'results': {
+      // one malformed result does not cost the others
+      const results = Array.isArray(value.results) ? value.results.filter(isResult) : [];
+      return results.length ? ({ type: 'results', results } as StreamMessage) : null;
+    }
     case 'agent':
       return isAgentUpdate(value.agent) ? ({ type: 'agent', agent: value.agent } as StreamMessage) : null;
     case 'check':

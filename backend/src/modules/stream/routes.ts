@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { StreamMessage } from '@nop/protocol';
+import { STREAM_FRAME_MAX_RESULTS, type StreamedResult, type StreamMessage } from '@nop/protocol';
 import { CHANNELS, type Bus } from '../../bus/bus.ts';
 import { errors } from '../../http/errors.ts';
 import { revokes, type Authenticator, type Principal } from '../auth/authenticator.ts';
@@ -13,7 +13,7 @@ const RECHECK_MS = 1000;
 /**
  * GET /ws/stream: live results and agent status for signed-in users. The auth guard has already
  * checked the credential (Authorization header, or the `nop.jwt.<token>` subprotocol browsers use).
- * Each message is encoded once and the same bytes go to every client. A socket closes (1008) when
+ * Each message is encoded once and the same bytes go to every client; results travel in batches. A socket closes (1008) when
  * its credential expires or is revoked: at once when the revocation arrives over the bus, within
  * RECHECK_MS otherwise.
  */
@@ -28,6 +28,26 @@ export async function streamRoutes(
     for (const socket of clients.keys()) {
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) socket.close(1013, 'too slow; reconnect');
       else socket.send(frame);
+    }
+  };
+  // Results are sent in frames of everything that arrived in one turn of the event loop: an agent's
+  // batch of 200 is one frame, not 200, so the cost per client is per batch (framing, a syscall)
+  // and not per result. setImmediate adds no delay beyond the turn itself.
+  let pending: StreamedResult[] = [];
+  let flushScheduled = false;
+  const flushResults = () => {
+    flushScheduled = false;
+    const results = pending;
+    pending = [];
+    for (let i = 0; i < results.length; i += STREAM_FRAME_MAX_RESULTS)
+      broadcast({ type: 'results', results: results.slice(i, i + STREAM_FRAME_MAX_RESULTS) });
+  };
+  const queueResult = (result: StreamedResult) => {
+    if (clients.size === 0) return;
+    pending.push(result);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushResults);
     }
   };
   const endSession = (socket: WebSocket, reason: string) => {
@@ -54,7 +74,7 @@ export async function streamRoutes(
   recheck.unref();
 
   const unsubscribers = [
-    await opts.bus.subscribe(CHANNELS.results, (result) => broadcast({ type: 'result', result } as StreamMessage)),
+    await opts.bus.subscribe(CHANNELS.results, (result) => queueResult(result as StreamedResult)),
     await opts.bus.subscribe(CHANNELS.agentStatus, (agent) => broadcast({ type: 'agent', agent } as StreamMessage)),
     await opts.bus.subscribe(CHANNELS.checks, (check) =>
       broadcast({ type: 'check', id: (check as { id: string }).id } as StreamMessage),
