@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { lockDataDir } from './db/data-lock.ts';
 import { migrateUp } from './db/migrate.ts';
 import { schedulePartitionMaintenance } from './modules/results/partitions.ts';
+import { scheduleRollups } from './modules/rollups/job.ts';
 import { openDb } from './db/open.ts';
 import { startManagedAgent, type ManagedAgent } from './modules/agents/managed.ts';
 import { resolveDataSecret } from './lib/data-secret.ts';
@@ -54,6 +55,14 @@ export async function startPlatform(config: Config, logger: FastifyBaseLogger): 
     );
     opened.push(() => partitions.stop());
     await partitions.first;
+    // 1-minute and 1-hour rollups of the results, every 30 s (the metrics API reads them); not awaited
+    const rollups = scheduleRollups(db, {
+      onReport: (report) => {
+        if (report.expired) logger.info(report, 'result rollups expired');
+      },
+      onError: (err) => logger.warn({ reason: err.message }, 'rolling up results failed'),
+    });
+    opened.push(() => rollups.stop());
     logger.info({ engine: db.engine, applied, agentsWithSecretsEncrypted: sealed }, 'database ready');
 
     const bus = await openBus(config, (err) => logger.error({ err }, 'bus error'));

@@ -1,6 +1,8 @@
 import type { HistoryMetricSeries, HistoryMetricsResponse } from '@nop/protocol';
 import type { Queryable } from '../../db/db.ts';
+import { recentRollupWatermark } from '../rollups/job.ts';
 import type { MetricsQuery } from './query.ts';
+import { rollupPlan, rollupSeries } from './rollup-series.ts';
 
 interface Row {
   agent_id: string;
@@ -27,8 +29,21 @@ const QUANTILES = [0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
  * loss and jitter the runs reported, and uptime. A failed run without a value counts in
  * `count`/`failures`/`uptime` only. One series per (agent, check): by check alone, one per agent;
  * by agent alone, one per check.
+ *
+ * Latency with steps of a minute or more is read from the rollups (check_rollups_1m/1h) for the
+ * part of the range the rollup job has folded in, and from raw rows for the rest (see
+ * rollup-series.ts): same figures, percentiles from histograms (within ~10 %). Everything else,
+ * and ranges wholly after the rollup watermark, read the raw rows exactly.
  */
 export async function aggregateSeries(db: Queryable, q: MetricsQuery): Promise<HistoryMetricsResponse> {
+  const plan =
+    q.metric === 'latency_ms' && q.stepMs >= 60_000 ? rollupPlan(q, await recentRollupWatermark(db)) : undefined;
+  if (plan) return rollupSeries(db, q, plan);
+  return aggregateRaw(db, q);
+}
+
+/** aggregateSeries straight from the raw rows (exact percentile_cont). */
+export async function aggregateRaw(db: Queryable, q: MetricsQuery): Promise<HistoryMetricsResponse> {
   const stepSeconds = q.stepMs / 1000;
   const { rows } = await db.query<Row>(
     `SELECT s.agent_id, a.name AS agent_name, s.check_id, s.bucket, s.avg, s.min, s.max, s.pct, s.loss, s.jitter,
