@@ -146,7 +146,9 @@ describe('overview at scale', () => {
     let streamed = 0;
     page.on('websocket', (ws) =>
       ws.on('framereceived', ({ payload }) => {
-        if (String(payload).startsWith('{"type":"result"')) streamed++;
+        const text = String(payload);
+        if (text.startsWith('{"type":"results"'))
+          streamed += (JSON.parse(text) as { results: unknown[] }).results.length;
       }),
     );
     await page.goto(`${platform.url}/${search}`);
